@@ -1,0 +1,62 @@
+# Lapor Pungli — the commands of CONTRACT.md. Needs Python >= 3.11 and nothing else installed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/laporpungli
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test test-services bench venv venv-dev messages lock clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+venv-dev: $(VENV)/.dev
+
+## make run: migrate, load the directory and demo accounts, serve HTTP + websockets on :8000
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_directory
+	$(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+## make test: the whole suite on the embedded default (SQLite, in-memory channel layer)
+test: venv-dev
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make test-services: the same suite against PostgreSQL and Redis
+test-services: venv-dev
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
+		$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make bench: the figures of PRODUCT.md §4
+bench: venv-dev
+	$(BIN)/python -m tests.bench.run
+
+## make messages: refresh and compile the translations after changing user-facing text
+messages: venv-dev
+	$(BIN)/python manage.py makemessages --locale id --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
+	$(BIN)/python manage.py makemessages --domain djangojs --locale id --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+## make lock: re-pin requirements*.txt from pyproject.toml
+lock:
+	rm -rf /tmp/laporpungli-lock && $(PYTHON) -m venv /tmp/laporpungli-lock
+	/tmp/laporpungli-lock/bin/pip install --quiet .
+	/tmp/laporpungli-lock/bin/pip uninstall --quiet --yes lapor-pungli
+	/tmp/laporpungli-lock/bin/pip freeze > requirements.txt
+	/tmp/laporpungli-lock/bin/pip install --quiet ".[test]"
+	/tmp/laporpungli-lock/bin/pip uninstall --quiet --yes lapor-pungli
+	(echo "-r requirements.txt"; /tmp/laporpungli-lock/bin/pip freeze | grep -vxFf requirements.txt) > requirements-dev.txt
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,1 @@
+"""API views, one module per area and one class per operation."""

@@ -1,0 +1,106 @@
+"""Anonymous reporting and tracking: ``POST complaints/`` and ``POST track/``."""
+
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.inputs import ComplaintInput, ReceiptInput
+from api.throttles import AnonymousScopedThrottle
+from complaints.exceptions import ComplaintNotFound
+from complaints.models import Status
+from complaints.selectors import (
+    complaint_delay_check,
+    complaint_fee_check,
+    complaint_get_by_receipt,
+    events_for_reporter,
+    reporter_can_decide,
+    reporter_can_reply,
+)
+from complaints.services import complaint_submit
+from django.utils.translation import gettext_lazy as _
+
+MSG_RECEIPT_UNKNOWN = _("No complaint matches this receipt. Check the 16 digits and try again.")
+
+
+class OpdSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ComplaintPublicSerializer(serializers.Serializer):
+    """What the holder of the receipt may see of a complaint."""
+
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.SerializerMethodField()
+    category = serializers.CharField()
+    opd = OpdSerializer(allow_null=True)
+    oversight = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    reason = serializers.CharField(source="routing_reason")
+    fee_check = serializers.SerializerMethodField()
+    delay_check = serializers.SerializerMethodField()
+    due_at = serializers.DateTimeField(allow_null=True)
+
+    def get_status_label(self, complaint) -> str:
+        return str(Status(complaint.status).label)
+
+    def get_fee_check(self, complaint) -> dict:
+        return complaint_fee_check(complaint).as_dict()
+
+    def get_delay_check(self, complaint) -> dict:
+        return complaint_delay_check(complaint).as_dict()
+
+
+class EventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    text = serializers.CharField()
+    at = serializers.DateTimeField(source="created_at")
+
+
+class _AnonymousApi(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    throttle_classes = [AnonymousScopedThrottle]
+
+
+class ComplaintSubmitApi(_AnonymousApi):
+    throttle_scope = "submit"
+
+    class OutputSerializer(ComplaintPublicSerializer):
+        receipt = serializers.CharField()
+
+    def post(self, request):
+        data = ComplaintInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint, receipt = complaint_submit(**data.to_service_kwargs())
+        complaint.receipt = receipt  # shown in this response only, never stored
+        return Response(self.OutputSerializer(complaint).data, status=status.HTTP_201_CREATED)
+
+
+class ComplaintTrackApi(_AnonymousApi):
+    throttle_scope = "track"
+
+    class OutputSerializer(ComplaintPublicSerializer):
+        events = serializers.SerializerMethodField()
+        can_reply = serializers.SerializerMethodField()
+        can_rate = serializers.SerializerMethodField()
+
+        def get_events(self, complaint) -> list[dict]:
+            return EventSerializer(events_for_reporter(complaint=complaint), many=True).data
+
+        def get_can_reply(self, complaint) -> bool:
+            return reporter_can_reply(complaint)
+
+        def get_can_rate(self, complaint) -> bool:
+            return reporter_can_decide(complaint)
+
+    def post(self, request):
+        data = ReceiptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = complaint_get_by_receipt(receipt=data.validated_data["receipt"])
+        if complaint is None:
+            raise ComplaintNotFound(MSG_RECEIPT_UNKNOWN)
+        return Response(self.OutputSerializer(complaint).data)

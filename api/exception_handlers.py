@@ -1,0 +1,65 @@
+"""The one place API errors are shaped: ``{"message": str, "errors": {field: [str]}}``.
+
+Messages are in the request's language (Indonesian unless the client asks for English).
+"""
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from api.throttles import MSG_THROTTLED
+from complaints.exceptions import ApplicationError
+
+
+def error_body(message: str, errors: dict | None = None) -> dict:
+    return {"message": str(message), "errors": errors or {}}
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return Response(error_body(exc.message, exc.errors), status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(getattr(exc, "message_dict", {"non_field_errors": exc.messages}))
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body(_("The request is too large.")),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):
+        return Response(
+            error_body(_("The request could not be read.")), status=status.HTTP_400_BAD_REQUEST
+        )
+    if isinstance(exc, exceptions.ValidationError):
+        return Response(
+            error_body(_("Please check the fields marked below."), _field_errors(exc.detail)),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, exceptions.Throttled):
+        response = exception_handler(exc, context)
+        response.data = error_body(str(MSG_THROTTLED) % {"seconds": int(exc.wait or 1)})
+        return response
+    if isinstance(exc, Http404) or isinstance(exc, exceptions.NotFound):
+        return Response(error_body(_("Not found.")), status=status.HTTP_404_NOT_FOUND)
+    response = exception_handler(exc, context)
+    if response is not None:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+        response.data = error_body(detail or _("The request could not be completed."))
+    return response
+
+
+def _field_errors(detail) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {field: _flatten(messages) for field, messages in detail.items()}
+    return {"non_field_errors": _flatten(detail)}
+
+
+def _flatten(messages) -> list[str]:
+    if isinstance(messages, dict):
+        return [text for value in messages.values() for text in _flatten(value)]
+    if isinstance(messages, list):
+        return [text for value in messages for text in _flatten(value)]
+    return [str(messages)]

@@ -1,0 +1,125 @@
+"""What an anonymous reporter may send, validated once for the API and the HTML forms alike."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from complaints.models import Category
+from complaints.receipts import receipt_normalize
+from routing.models import Kelurahan, Opd, Service
+
+MAX_AMOUNT = 1_000_000_000  # Rp1 miliar: anything above is a typo, not a bribe at a counter
+MAX_YEARS_BACK = 5
+DESCRIPTION_MAX = 5000
+
+MSG_REQUIRED = _("This field is required.")
+MSG_CATEGORY = _("Choose the type of report: pungli, delay or other.")
+MSG_DESCRIPTION_EMPTY = _("Tell us what happened.")
+MSG_DESCRIPTION_LONG = _("Please keep it under {max_length} characters.")
+MSG_UNKNOWN_SERVICE = _("Unknown service.")
+MSG_UNKNOWN_OPD = _("Unknown office.")
+MSG_UNKNOWN_KELURAHAN = _("Unknown kelurahan.")
+MSG_AMOUNT = _("Enter an amount in whole rupiah, without dots, from 0 to 1.000.000.000.")
+MSG_DATE = _("Enter a date as YYYY-MM-DD.")
+MSG_DATE_FUTURE = _("The date cannot be in the future.")
+MSG_DATE_OLD = _("The date cannot be more than 5 years ago.")
+MSG_BOOLEAN = _("Answer yes or no.")
+MSG_RECEIPT = _("A receipt has 16 digits.")
+MSG_NOT_A_FILE = _("Attach the photo as a file.")
+
+
+def _date_field() -> serializers.DateField:
+    return serializers.DateField(
+        required=False, allow_null=True, error_messages={"invalid": MSG_DATE, "datetime": MSG_DATE}
+    )
+
+
+def _amount_field() -> serializers.IntegerField:
+    messages = {"invalid": MSG_AMOUNT, "min_value": MSG_AMOUNT, "max_value": MSG_AMOUNT, "max_string_length": MSG_AMOUNT}
+    return serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_AMOUNT, error_messages=messages
+    )
+
+
+def _code_field(queryset, message) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=queryset,
+        required=False,
+        allow_null=True,
+        error_messages={"does_not_exist": message, "invalid": message},
+    )
+
+
+class ComplaintInput(serializers.Serializer):
+    category = serializers.ChoiceField(
+        choices=Category.choices,
+        error_messages={"required": MSG_CATEGORY, "invalid_choice": MSG_CATEGORY, "null": MSG_CATEGORY, "blank": MSG_CATEGORY},
+    )
+    description = serializers.CharField(
+        max_length=DESCRIPTION_MAX,
+        error_messages={
+            "required": MSG_DESCRIPTION_EMPTY,
+            "blank": MSG_DESCRIPTION_EMPTY,
+            "null": MSG_DESCRIPTION_EMPTY,
+            "max_length": MSG_DESCRIPTION_LONG,
+        },
+    )
+    service = _code_field(Service.objects.filter(is_active=True), MSG_UNKNOWN_SERVICE)
+    opd = _code_field(Opd.objects.filter(is_active=True), MSG_UNKNOWN_OPD)
+    kelurahan = _code_field(Kelurahan.objects.select_related("kecamatan"), MSG_UNKNOWN_KELURAHAN)
+    incident_date = _date_field()
+    amount_asked = _amount_field()
+    amount_paid = _amount_field()
+    karcis_given = serializers.BooleanField(
+        required=False, allow_null=True, default=None, error_messages={"invalid": MSG_BOOLEAN}
+    )
+    applied_date = _date_field()
+    involves_head = serializers.BooleanField(
+        required=False, default=False, error_messages={"invalid": MSG_BOOLEAN}
+    )
+    photos = serializers.ListField(
+        child=serializers.FileField(
+            allow_empty_file=True, error_messages={"invalid": MSG_NOT_A_FILE, "no_name": MSG_NOT_A_FILE}
+        ),
+        required=False,
+        default=list,
+    )
+
+    def validate_incident_date(self, value):
+        return _past_date(value)
+
+    def validate_applied_date(self, value):
+        return _past_date(value)
+
+    def to_service_kwargs(self) -> dict:
+        """The validated data, named as ``complaints.services.complaint_submit`` takes it."""
+        data = dict(self.validated_data)
+        data["reported_opd"] = data.pop("opd", None)
+        return data
+
+
+def _past_date(value):
+    if value is None:
+        return value
+    today = timezone.localdate()
+    if value > today:
+        raise serializers.ValidationError(MSG_DATE_FUTURE)
+    if value < today - timedelta(days=366 * MAX_YEARS_BACK):
+        raise serializers.ValidationError(MSG_DATE_OLD)
+    return value
+
+
+class ReceiptInput(serializers.Serializer):
+    receipt = serializers.CharField(
+        max_length=64,
+        error_messages={"required": MSG_RECEIPT, "blank": MSG_RECEIPT, "max_length": MSG_RECEIPT, "null": MSG_RECEIPT},
+    )
+
+    def validate_receipt(self, value):
+        normalized = receipt_normalize(value)
+        if normalized is None:
+            raise serializers.ValidationError(MSG_RECEIPT)
+        return normalized

@@ -1,0 +1,1 @@
+"""The complaint domain: complaints, evidence, events, and the rules they follow."""

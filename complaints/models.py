@@ -1,0 +1,237 @@
+"""Complaints, their photo evidence and their append-only event history.
+
+Nothing here identifies a reporter: there is no name, contact, account, address or device field,
+and the receipt exists only as a keyed hash.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from routing.models import Kecamatan, Kelurahan, Opd, Service
+
+
+class Category(models.TextChoices):
+    PUNGLI = "pungli", _("Illegal fee (pungli)")
+    DELAY = "delay", _("Service delay")
+    OTHER = "other", _("Other maladministration")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    TRIAGE = "triage", _("Being verified")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    NEEDS_INFO = "needs_info", _("Needs information")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected")
+    REFERRED = "referred", _("Referred")
+
+
+FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.REFERRED})
+
+
+class Complaint(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
+    receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    # What the reporter told us (PRODUCT.md F1).
+    category = models.CharField(_("type"), max_length=16, choices=Category.choices)
+    description = models.TextField(_("what happened"), max_length=5000)
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
+        verbose_name=_("service"),
+    )
+    reported_opd = models.ForeignKey(
+        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("office named by the reporter"),
+    )
+    kelurahan = models.ForeignKey(
+        Kelurahan, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
+        verbose_name=_("kelurahan"),
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
+        verbose_name=_("kecamatan"),
+    )
+    incident_date = models.DateField(_("date of the incident"), null=True, blank=True)
+    amount_asked = models.PositiveBigIntegerField(_("amount asked (Rp)"), null=True, blank=True)
+    amount_paid = models.PositiveBigIntegerField(_("amount paid (Rp)"), null=True, blank=True)
+    karcis_given = models.BooleanField(_("karcis or receipt given"), null=True, blank=True)
+    applied_date = models.DateField(_("date applied for the service"), null=True, blank=True)
+    involves_head = models.BooleanField(_("involves the head of an OPD"), default=False)
+
+    # Where it went and why (routing.engine.Decision).
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
+    )
+    opd = models.ForeignKey(
+        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
+        verbose_name=_("responsible OPD"),
+    )
+    oversight = models.ManyToManyField(
+        Opd, blank=True, related_name="oversight_complaints", verbose_name=_("oversight copies")
+    )
+    routing_rule = models.CharField(_("routing rule"), max_length=64, blank=True)
+    routing_confidence = models.FloatField(_("routing confidence"), default=0.0)
+    routing_reason = models.CharField(_("routing reason"), max_length=500, blank=True)
+
+    # Checks, as computed at submission against the standard then in force.
+    official_fee = models.PositiveBigIntegerField(_("official fee then (Rp)"), null=True, blank=True)
+    fee_excess = models.PositiveBigIntegerField(_("excess over the official fee (Rp)"), null=True, blank=True)
+    fee_karcis_missing = models.BooleanField(_("no karcis for a retribution"), default=False)
+    fee_flagged = models.BooleanField(_("fee check flagged"), default=False)
+    delay_working_days = models.PositiveIntegerField(_("days since application"), null=True, blank=True)
+    delay_time_limit = models.PositiveSmallIntegerField(_("service time limit then"), null=True, blank=True)
+    delay_time_unit = models.CharField(max_length=16, blank=True)
+    delay_late_by = models.PositiveIntegerField(_("late by"), null=True, blank=True)
+    delay_flagged = models.BooleanField(_("delay check flagged"), default=False)
+
+    # Clocks (complaints.deadlines).
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    triage_due_at = models.DateTimeField(null=True, blank=True)
+    first_response_due_at = models.DateTimeField(null=True, blank=True)
+    resolve_due_at = models.DateTimeField(null=True, blank=True)
+    auto_close_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(_("current deadline"), null=True, blank=True, db_index=True)
+
+    last_seq = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [models.Index(fields=["opd", "status", "due_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(category__in=Category.values), name="complaint_category_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="complaint_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in FINAL_STATUSES
+
+
+def evidence_storage():
+    return storages["evidence"]
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    # Never the reporter's file name: a random name, sharded to keep folders small.
+    name = uuid.uuid4().hex
+    return f"{name[:2]}/{name}.jpg"
+
+
+class Evidence(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="evidence")
+    image = models.FileField(storage=evidence_storage, upload_to=evidence_upload_to, max_length=100)
+    thumbnail = models.FileField(storage=evidence_storage, upload_to=evidence_upload_to, max_length=100)
+    sha256 = models.CharField(_("SHA-256 of the original file"), max_length=64)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("photo evidence")
+        verbose_name_plural = _("photo evidence")
+
+    def __str__(self):
+        return f"{self.complaint.reference} · {self.sha256[:12]}"
+
+
+class Event(models.Model):
+    """One line of a complaint's history. Append-only; ``seq`` counts 1, 2, 3... per complaint."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status change")
+        REASSIGNED = "reassigned", _("Reassigned")
+        MESSAGE = "message", _("Message from the OPD")
+        REPORTER_MESSAGE = "reporter_message", _("Message from the reporter")
+        PHOTOS = "photos", _("Photos added")
+        NOTE = "note", _("Internal note")
+        ESCALATED = "escalated", _("Escalated")
+        RATED = "rated", _("Rated")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=16, choices=Status.choices)
+    text = models.TextField(blank=True)
+    public = models.BooleanField(default=True, help_text=_("Shown to the reporter."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["complaint", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "seq"], name="event_seq_unique_per_complaint")
+        ]
+        indexes = [models.Index(fields=["published_at", "created_at"])]
+
+    def __str__(self):
+        return f"{self.complaint_id}#{self.seq} {self.kind}"
+
+
+class DayOff(models.Model):
+    """A city day off on top of national holidays and cuti bersama (e.g. a local holiday)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("extra day off")
+        verbose_name_plural = _("extra days off")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class StaffRole(models.TextChoices):
+    """Staff roles, kept as auth groups of these names (CONTRACT.md "Demo accounts")."""
+
+    KOORDINATOR = "koordinator", _("Complaint coordinator")
+    INSPEKTORAT = "inspektorat", _("Inspectorate (oversight)")
+    WALIKOTA = "walikota", _("Mayor's office")
+    OPD_STAFF = "opd", _("OPD head or officer")
+
+
+class StaffProfile(models.Model):
+    """Which OPD a staff account works for (a head or officer sees that OPD's complaints)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    opd = models.ForeignKey(
+        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
+        verbose_name=_("OPD"),
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self):
+        return f"{self.user} · {self.opd or '-'}"

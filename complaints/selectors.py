@@ -1,0 +1,101 @@
+"""Reads of complaints: for the reporter (by receipt) and for the deadline clocks."""
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from complaints.checks import DelayCheck, FeeCheck
+from complaints.deadlines import WorkingCalendar
+from complaints.models import (
+    FINAL_STATUSES,
+    Category,
+    Complaint,
+    DayOff,
+    Event,
+    StaffProfile,
+    StaffRole,
+    Status,
+)
+from complaints.receipts import receipt_hash, receipt_normalize
+
+
+OPEN_STATUSES = [status for status in Status.values if status not in FINAL_STATUSES]
+
+
+def working_calendar() -> WorkingCalendar:
+    return WorkingCalendar(DayOff.objects.values_list("date", flat=True))
+
+
+def complaint_get_by_receipt(*, receipt: str) -> Complaint | None:
+    """The complaint a receipt opens, or None; every wrong receipt costs the same hash + lookup."""
+    normalized = receipt_normalize(receipt)
+    if normalized is None:
+        return None
+    return (
+        Complaint.objects.select_related("service", "opd", "kelurahan__kecamatan", "reported_opd")
+        .prefetch_related("oversight")
+        .filter(receipt_hash=receipt_hash(normalized))
+        .first()
+    )
+
+
+def events_for_reporter(*, complaint: Complaint, after: int = 0) -> QuerySet[Event]:
+    return Event.objects.filter(complaint=complaint, public=True, seq__gt=after).order_by("seq")
+
+
+def complaint_fee_check(complaint: Complaint) -> FeeCheck:
+    """The fee check as computed at submission (figures of the standard then in force)."""
+    amount_is_paid = bool(complaint.amount_paid)
+    return FeeCheck(
+        service_chosen=complaint.service_id is not None,
+        official_fee=complaint.official_fee,
+        amount=complaint.amount_paid if amount_is_paid else complaint.amount_asked,
+        amount_is_paid=amount_is_paid,
+        excess=complaint.fee_excess,
+        karcis_missing=complaint.fee_karcis_missing,
+        flagged=complaint.fee_flagged,
+    )
+
+
+def complaint_delay_check(complaint: Complaint) -> DelayCheck:
+    return DelayCheck(
+        applied_date=complaint.applied_date,
+        working_days=complaint.delay_working_days,
+        time_limit=complaint.delay_time_limit,
+        time_unit=complaint.delay_time_unit,
+        late_by=complaint.delay_late_by,
+        flagged=complaint.delay_flagged,
+    )
+
+
+def reporter_can_reply(complaint: Complaint) -> bool:
+    return complaint.is_open and complaint.status != Status.RESOLVED
+
+
+def reporter_can_decide(complaint: Complaint) -> bool:
+    """Accept or dispute (and rate): only while the answer waits for the reporter."""
+    return complaint.status == Status.RESOLVED
+
+
+def staff_roles(user) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(user.groups.values_list("name", flat=True))
+
+
+def complaints_visible_to(user) -> QuerySet[Complaint]:
+    """Every complaint a staff account may see; nothing for anyone else."""
+    complaints = Complaint.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return complaints.none()
+    roles = staff_roles(user)
+    if user.is_superuser or roles & {StaffRole.WALIKOTA, StaffRole.KOORDINATOR}:
+        return complaints
+    scope = Q(pk__in=[])
+    if StaffRole.INSPEKTORAT in roles:
+        scope |= Q(category=Category.PUNGLI) | Q(due_at__lt=timezone.now(), status__in=OPEN_STATUSES)
+        scope |= Q(opd__code=settings.PORTAL_INSPEKTORAT_CODE)
+    opd_id = StaffProfile.objects.filter(user=user).values_list("opd_id", flat=True).first()
+    if opd_id is not None:
+        scope |= Q(opd_id=opd_id) | Q(oversight__id=opd_id)
+    return complaints.filter(pk__in=Complaint.objects.filter(scope).values("pk"))

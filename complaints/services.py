@@ -1,0 +1,288 @@
+"""Writes to complaints. Every status change goes through ``complaint_transition``.
+
+Each function is keyword-only, does its work in one transaction, appends events for what the
+reporter and staff should see, and leaves publishing to ``complaints.events`` after commit.
+"""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from complaints import events
+from complaints.checks import delay_check, fee_check
+from complaints.deadlines import WorkingCalendar, wib_date
+from complaints.evidence import SanitizedPhoto, photo_sanitize
+from complaints.exceptions import ApplicationError, TransitionNotAllowed
+from complaints.models import Category, Complaint, Event, Evidence, StaffProfile, Status
+from complaints.receipts import receipt_hash, receipt_new, reference_new
+from complaints.selectors import working_calendar
+from complaints.workflow import Role, transition_allowed
+from routing import engine
+from routing.models import Kelurahan, Opd, Service
+from routing.selectors import routing_rules
+
+MSG_TOO_MANY_PHOTOS = _("At most %(max)s photos can be attached.")
+MSG_TRANSITION = _("A complaint that is “%(current)s” cannot be moved to “%(target)s” by you.")
+
+
+def photos_sanitize(*, files: Sequence) -> list[SanitizedPhoto]:
+    """Read and clean uploaded photos (CPU work, done before any transaction opens)."""
+    if len(files) > settings.PORTAL_MAX_PHOTOS:
+        message = str(MSG_TOO_MANY_PHOTOS) % {"max": settings.PORTAL_MAX_PHOTOS}
+        raise ApplicationError(message, errors={"photos": [message]})
+    return [
+        photo_sanitize(
+            _read_upload(upload),
+            max_bytes=settings.PORTAL_MAX_PHOTO_BYTES,
+            max_pixels=settings.PORTAL_MAX_IMAGE_PIXELS,
+            long_edge=settings.PORTAL_PHOTO_LONG_EDGE,
+            thumb_edge=settings.PORTAL_THUMB_LONG_EDGE,
+        )
+        for upload in files
+    ]
+
+
+def _read_upload(upload) -> bytes:
+    # Read one byte past the cap: enough to know a file is too large without reading it all.
+    upload.seek(0)
+    return upload.read(settings.PORTAL_MAX_PHOTO_BYTES + 1)
+
+
+def complaint_submit(
+    *,
+    category: str,
+    description: str,
+    service: Service | None = None,
+    reported_opd: Opd | None = None,
+    kelurahan: Kelurahan | None = None,
+    incident_date: date | None = None,
+    amount_asked: int | None = None,
+    amount_paid: int | None = None,
+    karcis_given: bool | None = None,
+    applied_date: date | None = None,
+    involves_head: bool = False,
+    photos: Sequence = (),
+) -> tuple[Complaint, str]:
+    """File an anonymous complaint; returns it with its receipt (the only time it exists)."""
+    sanitized = photos_sanitize(files=photos)
+    decision = engine.route(
+        engine.Facts(
+            category=category,
+            description=description,
+            service=service.code if service else None,
+            opd=reported_opd.code if reported_opd else None,
+            kelurahan=kelurahan.code if kelurahan else None,
+            involves_head=involves_head,
+        ),
+        routing_rules(),
+    )
+    calendar = working_calendar()
+    complaint = Complaint(
+        category=category,
+        description=description,
+        service=service,
+        reported_opd=reported_opd,
+        kelurahan=kelurahan,
+        kecamatan=kelurahan.kecamatan if kelurahan else None,
+        incident_date=incident_date,
+        amount_asked=amount_asked,
+        amount_paid=amount_paid,
+        karcis_given=karcis_given,
+        applied_date=applied_date,
+        involves_head=involves_head,
+    )
+    _apply_checks(complaint, calendar=calendar, today=timezone.localdate())
+    receipt = receipt_new()
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            _insert_with_fresh_identifiers(complaint, receipt=receipt)
+            event_append(complaint=complaint, kind=Event.Kind.STATUS)
+            for photo in sanitized:
+                stored.append(evidence_store(complaint=complaint, photo=photo))
+            complaint_apply_decision(complaint=complaint, decision=decision, calendar=calendar)
+    except BaseException:
+        _delete_files(stored)
+        raise
+    return complaint, receipt
+
+
+def _insert_with_fresh_identifiers(complaint: Complaint, *, receipt: str) -> None:
+    """Insert with a random reference, drawing again on the rare collision."""
+    complaint.receipt_hash = receipt_hash(receipt)
+    for _attempt in range(5):
+        complaint.reference = reference_new()
+        try:
+            with transaction.atomic():
+                complaint.save(force_insert=True)
+            return
+        except IntegrityError:
+            if Complaint.objects.filter(receipt_hash=complaint.receipt_hash).exists():
+                raise
+    raise IntegrityError("No free complaint reference after 5 draws.")
+
+
+def _apply_checks(complaint: Complaint, *, calendar: WorkingCalendar, today: date) -> None:
+    service = complaint.service
+    fee = fee_check(
+        service_chosen=service is not None,
+        official_fee=service.fee_rupiah if service else None,
+        requires_karcis=service.requires_karcis if service else False,
+        amount_asked=complaint.amount_asked,
+        amount_paid=complaint.amount_paid,
+        karcis_given=complaint.karcis_given,
+    )
+    complaint.official_fee = fee.official_fee
+    complaint.fee_excess = fee.excess
+    complaint.fee_karcis_missing = fee.karcis_missing
+    complaint.fee_flagged = fee.flagged
+    delay = delay_check(
+        applied_date=complaint.applied_date,
+        on_date=today,
+        time_limit=service.time_limit if service else None,
+        time_unit=service.time_unit if service else "",
+        calendar=calendar,
+    )
+    complaint.delay_working_days = delay.working_days
+    complaint.delay_time_limit = delay.time_limit
+    complaint.delay_time_unit = delay.time_unit
+    complaint.delay_late_by = delay.late_by
+    complaint.delay_flagged = delay.flagged
+
+
+def evidence_store(*, complaint: Complaint, photo: SanitizedPhoto) -> Evidence:
+    evidence = Evidence(
+        complaint=complaint, sha256=photo.sha256, width=photo.width, height=photo.height
+    )
+    evidence.image.save("photo.jpg", ContentFile(photo.image), save=False)
+    try:
+        evidence.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
+        evidence.save()
+    except BaseException:
+        _delete_files([evidence])
+        raise
+    return evidence
+
+
+def _delete_files(evidence: Sequence[Evidence]) -> None:
+    for item in evidence:
+        for field in (item.image, item.thumbnail):
+            if field.name:
+                field.storage.delete(field.name)
+
+
+def complaint_apply_decision(
+    *, complaint: Complaint, decision: engine.Decision, calendar: WorkingCalendar
+) -> None:
+    """Record a routing decision and move a new complaint to ``assigned`` or ``triage``."""
+    complaint.opd = Opd.objects.filter(code=decision.opd).first() if decision.opd else None
+    complaint.routing_rule = decision.rule
+    complaint.routing_confidence = decision.confidence
+    complaint.routing_reason = decision.reason[:500]
+    complaint.save(update_fields=["opd", "routing_rule", "routing_confidence", "routing_reason"])
+    complaint.oversight.set(Opd.objects.filter(code__in=decision.oversight))
+    complaint_transition(
+        complaint=complaint,
+        target=decision.status,
+        role=Role.SYSTEM,
+        text=decision.reason,
+        calendar=calendar,
+    )
+
+
+def complaint_transition(
+    *,
+    complaint: Complaint,
+    target: str,
+    role: Role,
+    actor=None,
+    text: str = "",
+    calendar: WorkingCalendar | None = None,
+) -> Event:
+    """Move a complaint to ``target`` if the workflow lets ``role`` do it; append the event."""
+    with transaction.atomic():
+        complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+        if not transition_allowed(current=complaint.status, target=target, role=role):
+            raise TransitionNotAllowed(
+                str(MSG_TRANSITION)
+                % {"current": Status(complaint.status).label, "target": Status(target).label}
+            )
+        now = timezone.now()
+        complaint.status = target
+        _stamp_clocks(complaint, now=now, role=role, calendar=calendar or working_calendar())
+        complaint.save()
+        return event_append(complaint=complaint, kind=Event.Kind.STATUS, text=text, actor=actor)
+
+
+def _stamp_clocks(
+    complaint: Complaint, *, now: datetime, role: Role, calendar: WorkingCalendar
+) -> None:
+    """Start, stop and move the deadlines that the new status brings (PRODUCT.md §3)."""
+    days = settings.PORTAL_DEADLINES
+    status = complaint.status
+    if role in (Role.OPD, Role.ADMIN, Role.OVERSIGHT) and complaint.first_response_at is None:
+        complaint.first_response_at = now
+    if status == Status.TRIAGE:
+        complaint.triage_due_at = calendar.add_working_days(complaint.created_at, days["triage"])
+        complaint.due_at = complaint.triage_due_at
+    elif status == Status.ASSIGNED:
+        resolve_days = days["resolve_pungli" if complaint.category == Category.PUNGLI else "resolve"]
+        complaint.assigned_at = now
+        complaint.first_response_due_at = calendar.add_working_days(now, days["first_response"])
+        complaint.resolve_due_at = calendar.add_working_days(now, resolve_days)
+        complaint.due_at = complaint.first_response_due_at
+    elif status in (Status.IN_PROGRESS, Status.NEEDS_INFO):
+        complaint.auto_close_at = None
+        complaint.due_at = complaint.resolve_due_at
+    elif status == Status.RESOLVED:
+        complaint.resolved_at = now
+        complaint.auto_close_at = calendar.add_working_days(now, days["auto_close"])
+        complaint.due_at = None
+    else:  # closed, rejected, referred
+        complaint.closed_at = now
+        complaint.auto_close_at = None
+        complaint.due_at = None
+
+
+def event_append(
+    *, complaint: Complaint, kind: str, text: str = "", public: bool = True, actor=None
+) -> Event:
+    """Append the next event of a complaint (the caller holds its transaction)."""
+    Complaint.objects.filter(pk=complaint.pk).update(last_seq=F("last_seq") + 1)
+    complaint.refresh_from_db(fields=["last_seq"])
+    event = Event.objects.create(
+        complaint=complaint,
+        seq=complaint.last_seq,
+        kind=kind,
+        status=complaint.status,
+        text=text,
+        public=public,
+        actor=actor,
+    )
+    events.publish_on_commit(event)
+    return event
+
+
+def staff_account_ensure(
+    *, username: str, password: str, role: str | None = None, opd: Opd | None = None,
+    superuser: bool = False,
+):
+    """Create a staff account (or bring it back to this role, OPD and password)."""
+    user, _created = get_user_model().objects.get_or_create(username=username)
+    user.is_staff = superuser
+    user.is_superuser = superuser
+    user.is_active = True
+    if not user.check_password(password):
+        user.set_password(password)
+    user.save()
+    user.groups.set([Group.objects.get_or_create(name=role)[0]] if role else [])
+    StaffProfile.objects.update_or_create(user=user, defaults={"opd": opd})
+    return user

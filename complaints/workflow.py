@@ -1,0 +1,59 @@
+"""Which status may follow which, and who may make the move (PRODUCT.md §3 "Statuses").
+
+The table below is the only statement of the workflow; ``complaints.services.complaint_transition``
+consults it for every change.
+"""
+
+from enum import StrEnum
+
+from complaints.models import FINAL_STATUSES, Status
+
+
+class Role(StrEnum):
+    """Who acts on a complaint, relative to that complaint."""
+
+    SYSTEM = "system"  # routing at submission, clocks
+    REPORTER = "reporter"  # whoever holds the receipt
+    OPD = "opd"  # staff of the OPD responsible for the complaint
+    COORDINATOR = "coordinator"  # the city complaint desk (triage)
+    OVERSIGHT = "oversight"  # the Inspektorat
+    ADMIN = "admin"
+
+
+_STAFF = {Role.OPD, Role.ADMIN}
+_DESK = {Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN}
+
+TRANSITIONS: dict[tuple[str, str], frozenset[Role]] = {
+    (Status.RECEIVED, Status.ASSIGNED): frozenset({Role.SYSTEM}),
+    (Status.RECEIVED, Status.TRIAGE): frozenset({Role.SYSTEM}),
+    (Status.TRIAGE, Status.ASSIGNED): frozenset(_DESK),
+    (Status.TRIAGE, Status.REJECTED): frozenset({Role.COORDINATOR, Role.ADMIN}),
+    (Status.ASSIGNED, Status.IN_PROGRESS): frozenset(_STAFF),
+    (Status.ASSIGNED, Status.NEEDS_INFO): frozenset(_STAFF),
+    (Status.IN_PROGRESS, Status.NEEDS_INFO): frozenset(_STAFF),
+    (Status.IN_PROGRESS, Status.RESOLVED): frozenset(_STAFF),
+    # The reporter's answer moves it back by itself; staff may also resume without one.
+    (Status.NEEDS_INFO, Status.IN_PROGRESS): frozenset({Role.REPORTER} | _STAFF),
+    # Accepted by the reporter, or closed by the clock after 10 working days of silence.
+    (Status.RESOLVED, Status.CLOSED): frozenset({Role.REPORTER, Role.SYSTEM}),
+    # Disputed by the reporter, or reopened by the Inspektorat.
+    (Status.RESOLVED, Status.IN_PROGRESS): frozenset({Role.REPORTER, Role.OVERSIGHT, Role.ADMIN}),
+    (Status.CLOSED, Status.IN_PROGRESS): frozenset({Role.OVERSIGHT, Role.ADMIN}),
+}
+# Any open status may be referred to law enforcement or the Ombudsman, by the Inspektorat only.
+for _status in Status:
+    if _status not in FINAL_STATUSES:
+        TRANSITIONS[(_status, Status.REFERRED)] = frozenset({Role.OVERSIGHT, Role.ADMIN})
+
+
+def transition_allowed(*, current: str, target: str, role: Role) -> bool:
+    return role in TRANSITIONS.get((current, target), frozenset())
+
+
+def next_statuses(*, current: str, role: Role) -> list[str]:
+    """The statuses ``role`` may move a complaint to from ``current``, in workflow order."""
+    return [
+        target
+        for target in Status.values
+        if transition_allowed(current=current, target=target, role=role)
+    ]

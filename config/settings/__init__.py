@@ -1,0 +1,1 @@
+"""Settings: ``base`` is everything; ``test`` only makes the suite faster."""

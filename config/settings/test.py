@@ -1,0 +1,22 @@
+"""Test settings: base, made faster. Nothing here changes behaviour under test."""
+
+import tempfile
+from pathlib import Path
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import REST_FRAMEWORK, STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Each test run writes evidence into its own folder (the suite asserts what is left there).
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="laporpungli-media-"))
+STORAGES = {
+    **STORAGES,
+    "evidence": {**STORAGES["evidence"], "OPTIONS": {"location": MEDIA_ROOT / "evidence"}},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FILE_UPLOAD_TEMP_DIR = tempfile.mkdtemp(prefix="laporpungli-upload-")
+# Rate limits are tested by the tests that turn them on.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {scope: None for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
+}

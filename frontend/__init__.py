@@ -1,0 +1,1 @@
+"""What the browser talks to that is not JSON: pages, static assets, websocket consumers."""

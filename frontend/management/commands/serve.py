@@ -1,0 +1,30 @@
+"""`python manage.py serve`: the ASGI server of `make run`, with the settings anonymity needs.
+
+One uvicorn worker (the in-memory channel layer is single-process), no access log (it would
+record client addresses), websocket compression off (memory per socket).
+"""
+
+import uvicorn
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve HTTP and websockets (uvicorn, one worker, no access log)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, host: str, port: int, **options):
+        self.stdout.write(f"Lapor Pungli: http://{host}:{port}/  (Ctrl+C to stop)")
+        uvicorn.run(
+            "config.asgi:application",
+            host=host,
+            port=port,
+            workers=1,
+            access_log=False,
+            ws_per_message_deflate=False,
+            lifespan="off",
+            log_level="info",
+            server_header=False,
+        )

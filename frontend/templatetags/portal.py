@@ -1,0 +1,51 @@
+"""Template filters for money and time as Indonesians write them: ``Rp2.000``, ``27 Nov 2026``."""
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from complaints.checks import rupiah as _rupiah
+from complaints.models import Status
+
+register = template.Library()
+
+
+@register.filter
+def rupiah(amount):
+    if amount is None or amount == "":
+        return ""
+    return _rupiah(int(amount))
+
+
+@register.filter
+def official_fee(amount):
+    """An official fee as shown to the public: free, a figure, or honestly unknown."""
+    if amount is None:
+        return _("not known yet")
+    if amount == 0:
+        return _("Free")
+    return _rupiah(int(amount))
+
+
+@register.filter
+def wib(moment):
+    """``27 Nov 2026, 14.05 WIB``."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'j M Y')}, {local:%H.%M} WIB"
+
+
+@register.filter
+def day(value):
+    if not value:
+        return ""
+    return formats.date_format(value, "j M Y")
+
+
+@register.filter
+def status_label(code):
+    try:
+        return Status(code).label
+    except ValueError:
+        return code

@@ -1,0 +1,1 @@
+"""Who is responsible: the city directory (areas, OPDs, services) and the routing engine."""

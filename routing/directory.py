@@ -1,0 +1,80 @@
+"""Loads the city directory (areas, OPDs, services) from the project's own JSON fixture.
+
+Idempotent: rows are matched by their code. Existing rows are left as an admin edited them
+unless ``update=True`` asks to overwrite them with the fixture's figures.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from routing.models import Kecamatan, Kelurahan, Opd, Service
+
+DEFAULT_FIXTURE = Path(__file__).resolve().parent / "data" / "kota_bengkulu.json"
+
+SERVICE_FIELDS = (
+    "name",
+    "location_based",
+    "fee_rupiah",
+    "fee_confirmed",
+    "requires_karcis",
+    "legal_basis",
+    "time_limit",
+    "time_unit",
+    "time_confirmed",
+    "source_note",
+    "notes",
+)
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def directory_read(path: Path = DEFAULT_FIXTURE) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@transaction.atomic
+def directory_load(*, data: dict, update: bool = False) -> LoadReport:
+    """Create every area, OPD and service of ``data`` that is missing (or overwrite, if asked)."""
+    report = LoadReport()
+
+    def put(model, code: str, values: dict):
+        obj = model.objects.filter(code=code).first()
+        if obj is None:
+            model.objects.create(code=code, **values)
+            report.created += 1
+        elif update and any(getattr(obj, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(obj, key, value)
+            obj.save()
+            report.updated += 1
+        else:
+            report.unchanged += 1
+
+    for row in data["kecamatan"]:
+        put(Kecamatan, row["code"], {"name": row["name"]})
+    kecamatan = {k.code: k for k in Kecamatan.objects.all()}
+    for row in data["kelurahan"]:
+        put(Kelurahan, row["code"], {"name": row["name"], "kecamatan": kecamatan[row["kecamatan"]]})
+    for row in data["opd"]:
+        values = {
+            "name": row["name"],
+            "kind": row["kind"],
+            "notes": row.get("notes", ""),
+            "kecamatan": kecamatan[row["kecamatan"]] if row.get("kecamatan") else None,
+        }
+        put(Opd, row["code"], values)
+    opds = {o.code: o for o in Opd.objects.all()}
+    for row in data["services"]:
+        values = {key: row[key] for key in SERVICE_FIELDS}
+        values["opd"] = opds[row["opd"]] if row["opd"] else None
+        put(Service, row["code"], values)
+    return report

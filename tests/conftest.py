@@ -1,0 +1,45 @@
+"""Shared fixtures: the Kota Bengkulu directory in the test database, API clients, media checks."""
+
+import os
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from routing.directory import directory_load, directory_read
+from routing.models import Opd
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        directory_load(data=directory_read())
+
+
+@pytest.fixture
+def directory(db):
+    """The directory, loaded again if a transactional test flushed the tables."""
+    if not Opd.objects.exists():
+        directory_load(data=directory_read())
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every file below ``folder`` (empty if the folder does not exist)."""
+    if not Path(folder).exists():
+        return []
+    return [Path(root) / name for root, _dirs, names in os.walk(folder) for name in names]
+
+
+@pytest.fixture
+def evidence_dir(settings) -> Path:
+    return Path(settings.STORAGES["evidence"]["OPTIONS"]["location"])
+
+
+@pytest.fixture
+def upload_temp_dir(settings) -> Path:
+    return Path(settings.FILE_UPLOAD_TEMP_DIR)
