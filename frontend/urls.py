@@ -9,6 +9,7 @@ app_name = "frontend"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
     path("lapor/", views.report, name="report"),
     path("pantau/", views.track, name="track"),
     path(

@@ -6,7 +6,8 @@ that show a receipt or a case are never cached.
 """
 
 from django.conf import settings
-from django.http import FileResponse, Http404
+from django.db import connection
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -28,6 +29,12 @@ from complaints.selectors import (
 )
 from complaints.services import complaint_submit
 from routing.selectors import kecamatan_list_with_kelurahan, opd_list_public, service_list_public
+
+
+def healthz(request):
+    """For the container healthcheck: the app answers and reaches its database."""
+    connection.ensure_connection()
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request):
