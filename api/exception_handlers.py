@@ -29,7 +29,9 @@ def api_exception_handler(exc, context):
             error_body(_("The request is too large.")),
             status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
-    if isinstance(exc, SuspiciousOperation):
+    # A body that is not valid JSON / multipart: DRF's own text quotes the parser's English
+    # error ("JSON parse error - Expecting value: line 1 column 39"), not a message for people.
+    if isinstance(exc, (SuspiciousOperation, exceptions.ParseError)):
         return Response(
             error_body(_("The request could not be read.")), status=status.HTTP_400_BAD_REQUEST
         )

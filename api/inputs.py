@@ -1,5 +1,6 @@
 """What an anonymous reporter may send, validated once for the API and the HTML forms alike."""
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -36,9 +37,21 @@ def _date_field() -> serializers.DateField:
     )
 
 
+class RupiahField(serializers.IntegerField):
+    """Whole rupiah. DRF's ``IntegerField`` reads "10.000" as 10 (it drops a zero decimal part),
+    but that is how an Indonesian writes ten thousand: text other than plain digits is refused."""
+
+    _digits = re.compile(r"[0-9]+")
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not self._digits.fullmatch(data.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def _amount_field() -> serializers.IntegerField:
     messages = {"invalid": MSG_AMOUNT, "min_value": MSG_AMOUNT, "max_value": MSG_AMOUNT, "max_string_length": MSG_AMOUNT}
-    return serializers.IntegerField(
+    return RupiahField(
         required=False, allow_null=True, min_value=0, max_value=MAX_AMOUNT, error_messages=messages
     )
 
@@ -123,3 +136,24 @@ class ReceiptInput(serializers.Serializer):
         if normalized is None:
             raise serializers.ValidationError(MSG_RECEIPT)
         return normalized
+
+
+class PreviewInput(ComplaintInput):
+    """The report form as it stands while the citizen is still typing: nothing is required."""
+
+    category = serializers.ChoiceField(
+        choices=Category.choices,
+        required=False,
+        default=Category.OTHER,
+        error_messages={"invalid_choice": MSG_CATEGORY, "null": MSG_CATEGORY},
+    )
+    description = serializers.CharField(
+        max_length=DESCRIPTION_MAX,
+        required=False,
+        allow_blank=True,
+        default="",
+        error_messages={"max_length": MSG_DESCRIPTION_LONG},
+    )
+    incident_date = None
+    applied_date = None
+    photos = None

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from api.apis import complaints, directory
+from api.apis import complaints, directory, routing
 
 app_name = "api"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("directory/services/", directory.ServiceListApi.as_view(), name="directory-services"),
     path("directory/opds/", directory.OpdListApi.as_view(), name="directory-opds"),
     path("directory/areas/", directory.AreaListApi.as_view(), name="directory-areas"),
+    path("routing/preview/", routing.RoutingPreviewApi.as_view(), name="routing-preview"),
     path("complaints/", complaints.ComplaintSubmitApi.as_view(), name="complaint-submit"),
     path("track/", complaints.ComplaintTrackApi.as_view(), name="complaint-track"),
 ]

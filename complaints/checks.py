@@ -9,6 +9,7 @@ Delay check: working days since the application date against the service's time 
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from complaints.deadlines import WorkingCalendar
@@ -76,11 +77,12 @@ def fee_check(
 
 def fee_check_text(check: FeeCheck) -> str:
     if check.amount is None:
-        return ""
+        # No amount to compare, but a retribution paid without a karcis is still flagged.
+        return capfirst(_("no karcis was given")) + "." if check.karcis_missing else ""
     if not check.service_chosen:
         return _("No service was chosen, so the amount cannot be compared with an official fee.")
     if check.official_fee is None:
-        parts = [_("The official fee of this service is not known yet; it is not guessed.")]
+        parts = [_("The official fee of this service is not known yet; it is not guessed")]
     else:
         official = _("free") if check.official_fee == 0 else rupiah(check.official_fee)
         verb = _("you paid") if check.amount_is_paid else _("you were asked for")

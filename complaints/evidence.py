@@ -124,7 +124,7 @@ def _to_srgb(image: Image.Image) -> Image.Image:
             pass  # a broken profile: fall back to a plain conversion below
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
         background.paste(rgba, mask=rgba.getchannel("A"))

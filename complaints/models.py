@@ -194,6 +194,48 @@ class Event(models.Model):
         return f"{self.complaint_id}#{self.seq} {self.kind}"
 
 
+class RerouteRequest(models.Model):
+    """An OPD's "bukan kewenangan kami": not ours, with a reason and the office it should go to.
+
+    The complaint stays with the OPD (and open for the reporter) until the coordinator or the
+    Inspektorat decides.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="reroute_requests")
+    from_opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+")
+    suggested_opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reroute request")
+        verbose_name_plural = _("reroute requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint"],
+                condition=models.Q(state="pending"),
+                name="one_pending_reroute_request_per_complaint",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.complaint} → {self.suggested_opd} ({self.state})"
+
+
 class DayOff(models.Model):
     """A city day off on top of national holidays and cuti bersama (e.g. a local holiday)."""
 

@@ -1,10 +1,12 @@
 """Reads of complaints: for the reporter (by receipt) and for the deadline clocks."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from complaints.checks import DelayCheck, FeeCheck
+from complaints.checks import DelayCheck, FeeCheck, fee_check
 from complaints.deadlines import WorkingCalendar
 from complaints.models import (
     FINAL_STATUSES,
@@ -17,6 +19,8 @@ from complaints.models import (
     Status,
 )
 from complaints.receipts import receipt_hash, receipt_normalize
+from routing import engine
+from routing.selectors import routing_facts, routing_rules
 
 
 OPEN_STATUSES = [status for status in Status.values if status not in FINAL_STATUSES]
@@ -41,6 +45,63 @@ def complaint_get_by_receipt(*, receipt: str) -> Complaint | None:
 
 def events_for_reporter(*, complaint: Complaint, after: int = 0) -> QuerySet[Event]:
     return Event.objects.filter(complaint=complaint, public=True, seq__gt=after).order_by("seq")
+
+
+def fee_check_for(
+    *, service, amount_asked: int | None, amount_paid: int | None, karcis_given: bool | None
+) -> FeeCheck:
+    """The fee check of amounts against a service's official fee as published now."""
+    return fee_check(
+        service_chosen=service is not None,
+        official_fee=service.fee_rupiah if service else None,
+        requires_karcis=service.requires_karcis if service else False,
+        amount_asked=amount_asked,
+        amount_paid=amount_paid,
+        karcis_given=karcis_given,
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    decision: engine.Decision
+    fee_check: FeeCheck
+    amounts: tuple[int, ...]  # rupiah amounts found in the description
+
+
+def complaint_preview(
+    *,
+    category: str,
+    description: str,
+    service=None,
+    reported_opd=None,
+    kelurahan=None,
+    involves_head: bool = False,
+    amount_asked: int | None = None,
+    amount_paid: int | None = None,
+    karcis_given: bool | None = None,
+    **_unused,
+) -> Preview:
+    """Where a complaint would go and why, and its fee check, before it is sent."""
+    facts, analysis = routing_facts(
+        category=category,
+        description=description,
+        service=service.code if service else None,
+        opd=reported_opd.code if reported_opd else None,
+        kelurahan=kelurahan.code if kelurahan else None,
+        involves_head=involves_head,
+    )
+    if amount_asked is None and amount_paid is None and analysis.amounts:
+        amount_asked = max(analysis.amounts)
+    return Preview(
+        decision=engine.route(facts, routing_rules()),
+        fee_check=fee_check_for(
+            service=service,
+            amount_asked=amount_asked,
+            amount_paid=amount_paid,
+            karcis_given=karcis_given,
+        ),
+        amounts=analysis.amounts,
+    )
 
 
 def complaint_fee_check(complaint: Complaint) -> FeeCheck:

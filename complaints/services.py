@@ -17,17 +17,24 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints import events
-from complaints.checks import delay_check, fee_check
+from complaints.checks import delay_check
 from complaints.deadlines import WorkingCalendar, wib_date
 from complaints.evidence import SanitizedPhoto, photo_sanitize
 from complaints.exceptions import ApplicationError, TransitionNotAllowed
-from complaints.models import Category, Complaint, Event, Evidence, StaffProfile, Status
+from complaints.models import (
+    Category,
+    Complaint,
+    Event,
+    Evidence,
+    RerouteRequest,
+    StaffProfile,
+    Status,
+)
 from complaints.receipts import receipt_hash, receipt_new, reference_new
-from complaints.selectors import working_calendar
+from complaints.selectors import complaint_preview, fee_check_for, working_calendar
 from complaints.workflow import Role, transition_allowed
 from routing import engine
-from routing.models import Kelurahan, Opd, Service
-from routing.selectors import routing_rules
+from routing.models import Kelurahan, Opd, RoutingFeedback, Service
 
 MSG_TOO_MANY_PHOTOS = _("At most %(max)s photos can be attached.")
 MSG_TRANSITION = _("A complaint that is “%(current)s” cannot be moved to “%(target)s” by you.")
@@ -73,17 +80,19 @@ def complaint_submit(
 ) -> tuple[Complaint, str]:
     """File an anonymous complaint; returns it with its receipt (the only time it exists)."""
     sanitized = photos_sanitize(files=photos)
-    decision = engine.route(
-        engine.Facts(
-            category=category,
-            description=description,
-            service=service.code if service else None,
-            opd=reported_opd.code if reported_opd else None,
-            kelurahan=kelurahan.code if kelurahan else None,
-            involves_head=involves_head,
-        ),
-        routing_rules(),
+    preview = complaint_preview(
+        category=category,
+        description=description,
+        service=service,
+        reported_opd=reported_opd,
+        kelurahan=kelurahan,
+        involves_head=involves_head,
+        amount_asked=amount_asked,
+        amount_paid=amount_paid,
     )
+    decision = preview.decision
+    if amount_asked is None and amount_paid is None and preview.amounts:
+        amount_asked = preview.fee_check.amount  # the amount the description mentions
     calendar = working_calendar()
     complaint = Complaint(
         category=category,
@@ -132,10 +141,8 @@ def _insert_with_fresh_identifiers(complaint: Complaint, *, receipt: str) -> Non
 
 def _apply_checks(complaint: Complaint, *, calendar: WorkingCalendar, today: date) -> None:
     service = complaint.service
-    fee = fee_check(
-        service_chosen=service is not None,
-        official_fee=service.fee_rupiah if service else None,
-        requires_karcis=service.requires_karcis if service else False,
+    fee = fee_check_for(
+        service=service,
         amount_asked=complaint.amount_asked,
         amount_paid=complaint.amount_paid,
         karcis_given=complaint.karcis_given,
@@ -286,3 +293,153 @@ def staff_account_ensure(
     user.groups.set([Group.objects.get_or_create(name=role)[0]] if role else [])
     StaffProfile.objects.update_or_create(user=user, defaults={"opd": opd})
     return user
+
+
+MSG_REASSIGN_ROLE = _("Only the complaint coordinator, the Inspektorat or an admin can reassign.")
+MSG_REASSIGN_SAME = _("The complaint is already with %(opd)s.")
+MSG_REASSIGN_INACTIVE = _("%(opd)s is not an active office.")
+MSG_REASSIGN_CLOSED = _("A complaint that is “%(status)s” can no longer be reassigned.")
+MSG_REASON_REQUIRED = _("Give a reason.")
+MSG_REROUTE_ROLE = _("Only the office handling the complaint can say it is not its responsibility.")
+MSG_REROUTE_PENDING = _("A reroute request for this complaint is already waiting for a decision.")
+MSG_REROUTE_DECIDED = _("This reroute request has been decided already.")
+
+
+def complaint_reassign(
+    *,
+    complaint: Complaint,
+    opd: Opd,
+    role: Role,
+    actor,
+    reason: str,
+    source: str = RoutingFeedback.Source.REASSIGN,
+) -> Event:
+    """Send a complaint to another OPD (from triage, or away from a wrong one).
+
+    The status is kept, except that a complaint waiting in triage becomes ``assigned``. The
+    reporter sees "dialihkan ke …"; the reason stays internal; the correction is recorded for
+    the routing evaluation.
+    """
+    if role not in (Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN):
+        raise ApplicationError(str(MSG_REASSIGN_ROLE), status=403)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(str(MSG_REASON_REQUIRED), errors={"reason": [str(MSG_REASON_REQUIRED)]})
+    with transaction.atomic():
+        complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+        if not complaint.is_open or complaint.status == Status.RESOLVED:
+            raise TransitionNotAllowed(
+                str(MSG_REASSIGN_CLOSED) % {"status": Status(complaint.status).label}
+            )
+        if not opd.is_active:
+            message = str(MSG_REASSIGN_INACTIVE) % {"opd": opd.name}
+            raise ApplicationError(message, errors={"opd": [message]})
+        if complaint.opd_id == opd.pk:
+            message = str(MSG_REASSIGN_SAME) % {"opd": opd.name}
+            raise ApplicationError(message, errors={"opd": [message]})
+        old_opd = complaint.opd
+        from_triage = complaint.status == Status.TRIAGE
+        RoutingFeedback.objects.create(
+            category=complaint.category,
+            description=complaint.description,
+            kelurahan_code=complaint.kelurahan.code if complaint.kelurahan_id else "",
+            involves_head=complaint.involves_head,
+            old_opd=old_opd,
+            new_opd=opd,
+            source=RoutingFeedback.Source.TRIAGE if from_triage else source,
+        )
+        complaint.opd = opd
+        complaint.routing_rule = "manual"
+        complaint.routing_confidence = 1.0
+        complaint.routing_reason = f"Diteruskan oleh petugas → {opd.name}"
+        complaint.save(update_fields=["opd", "routing_rule", "routing_confidence", "routing_reason"])
+        complaint.oversight.remove(opd)
+        event_append(complaint=complaint, kind=Event.Kind.NOTE, text=reason, public=False, actor=actor)
+        if from_triage:
+            return complaint_transition(
+                complaint=complaint, target=Status.ASSIGNED, role=role, actor=actor,
+                text=f"Diteruskan ke {opd.name}",
+            )
+        # A new office gets its own first-response clock; the resolution deadline stays.
+        calendar = working_calendar()
+        complaint.first_response_at = None
+        complaint.first_response_due_at = calendar.add_working_days(
+            timezone.now(), settings.PORTAL_DEADLINES["first_response"]
+        )
+        if complaint.status == Status.ASSIGNED:
+            complaint.due_at = complaint.first_response_due_at
+        complaint.save(update_fields=["first_response_at", "first_response_due_at", "due_at"])
+        return event_append(
+            complaint=complaint, kind=Event.Kind.REASSIGNED, text=f"Dialihkan ke {opd.name}", actor=actor
+        )
+
+
+def complaint_reroute_request(
+    *, complaint: Complaint, role: Role, actor, suggested_opd: Opd, reason: str
+) -> RerouteRequest:
+    """The handling OPD says "bukan kewenangan kami" and names the office it belongs to."""
+    if role not in (Role.OPD, Role.ADMIN):
+        raise ApplicationError(str(MSG_REROUTE_ROLE), status=403)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(str(MSG_REASON_REQUIRED), errors={"reason": [str(MSG_REASON_REQUIRED)]})
+    with transaction.atomic():
+        complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+        if not complaint.is_open or complaint.opd_id is None:
+            raise TransitionNotAllowed(
+                str(MSG_REASSIGN_CLOSED) % {"status": Status(complaint.status).label}
+            )
+        if complaint.opd_id == suggested_opd.pk or not suggested_opd.is_active:
+            message = str(MSG_REASSIGN_SAME if complaint.opd_id == suggested_opd.pk else MSG_REASSIGN_INACTIVE) % {"opd": suggested_opd.name}
+            raise ApplicationError(message, errors={"opd": [message]})
+        if complaint.reroute_requests.filter(state=RerouteRequest.State.PENDING).exists():
+            raise TransitionNotAllowed(str(MSG_REROUTE_PENDING))
+        request = RerouteRequest.objects.create(
+            complaint=complaint,
+            from_opd=complaint.opd,
+            suggested_opd=suggested_opd,
+            reason=reason,
+            requested_by=actor,
+        )
+        event_append(
+            complaint=complaint,
+            kind=Event.Kind.NOTE,
+            text=f"Bukan kewenangan {complaint.opd.name}; diusulkan ke {suggested_opd.name}: {reason}",
+            public=False,
+            actor=actor,
+        )
+        return request
+
+
+def reroute_request_decide(
+    *, request: RerouteRequest, role: Role, actor, approve: bool, opd: Opd | None = None, note: str = ""
+) -> RerouteRequest:
+    """The coordinator or the Inspektorat approves (to the suggested office, or another) or declines."""
+    if role not in (Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN):
+        raise ApplicationError(str(MSG_REASSIGN_ROLE), status=403)
+    with transaction.atomic():
+        request = RerouteRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state != RerouteRequest.State.PENDING:
+            raise TransitionNotAllowed(str(MSG_REROUTE_DECIDED))
+        request.state = RerouteRequest.State.APPROVED if approve else RerouteRequest.State.DECLINED
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.save(update_fields=["state", "decided_by", "decided_at"])
+        if approve:
+            complaint_reassign(
+                complaint=request.complaint,
+                opd=opd or request.suggested_opd,
+                role=role,
+                actor=actor,
+                reason=note or request.reason,
+                source=RoutingFeedback.Source.OPD_REQUEST,
+            )
+        else:
+            event_append(
+                complaint=request.complaint,
+                kind=Event.Kind.NOTE,
+                text=f"Permintaan pengalihan ditolak: {note}".rstrip(": "),
+                public=False,
+                actor=actor,
+            )
+        return request

@@ -1,7 +1,9 @@
-"""Loads the city directory (areas, OPDs, services) from the project's own JSON fixture.
+"""Loads the city directory (areas, OPDs, services) and the default routing rules.
 
-Idempotent: rows are matched by their code. Existing rows are left as an admin edited them
-unless ``update=True`` asks to overwrite them with the fixture's figures.
+Idempotent. Directory rows are matched by their code; existing rows are left as an admin edited
+them unless ``update=True`` asks to overwrite them with the fixture's figures. The routing rules
+are seeded once, into an empty rule table, so that rules an admin deleted stay deleted;
+``update=True`` adds the missing default rules and resets the default weights.
 """
 
 import json
@@ -10,9 +12,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from routing.models import Kecamatan, Kelurahan, Opd, Service
+from routing.models import Kecamatan, Kelurahan, Opd, OversightRule, Service, TextRule
 
 DEFAULT_FIXTURE = Path(__file__).resolve().parent / "data" / "kota_bengkulu.json"
+DEFAULT_RULES = Path(__file__).resolve().parent / "data" / "rules_kota_bengkulu.json"
 
 SERVICE_FIELDS = (
     "name",
@@ -77,4 +80,41 @@ def directory_load(*, data: dict, update: bool = False) -> LoadReport:
         values = {key: row[key] for key in SERVICE_FIELDS}
         values["opd"] = opds[row["opd"]] if row["opd"] else None
         put(Service, row["code"], values)
+    return report
+
+
+@transaction.atomic
+def rules_load(*, data: dict, update: bool = False) -> LoadReport:
+    """Seed the oversight and text rules (see the module docstring for when)."""
+    report = LoadReport()
+    if not update and (TextRule.objects.exists() or OversightRule.objects.exists()):
+        report.unchanged = TextRule.objects.count() + OversightRule.objects.count()
+        return report
+    opds = {o.code: o for o in Opd.objects.all()}
+    services = {s.code: s for s in Service.objects.all()}
+    for row in data["oversight"]:
+        _rule, created = OversightRule.objects.get_or_create(
+            when=row["when"], mode=row["mode"], opd=opds[row["opd"]]
+        )
+        report.created += created
+        report.unchanged += not created
+    for row in data["text"]:
+        key = {
+            "kind": row["kind"],
+            "pattern": row["pattern"],
+            "target": row["target"],
+            "opd": opds[row["opd"]] if row.get("opd") else None,
+            "service": services[row["service"]] if row.get("service") else None,
+            "category": row.get("category", ""),
+            "kecamatan": None,
+        }
+        rule, created = TextRule.objects.get_or_create(**key, defaults={"weight": row["weight"]})
+        if created:
+            report.created += 1
+        elif rule.weight != row["weight"]:
+            rule.weight = row["weight"]
+            rule.save(update_fields=["weight", "updated_at"])
+            report.updated += 1
+        else:
+            report.unchanged += 1
     return report

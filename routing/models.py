@@ -1,7 +1,10 @@
 """The city directory: kecamatan and kelurahan, OPDs, and services with their published standards."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from routing.text import analyze_pattern
 
 
 class Kecamatan(models.Model):
@@ -148,3 +151,168 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def _active_opd():
+    return {"is_active": True}
+
+
+class TextRule(models.Model):
+    """Words in a description that point to where a complaint belongs."""
+
+    class Kind(models.TextChoices):
+        KEYWORD = "keyword", _("keyword (the word as written)")
+        STEM = "stem", _("stem (any word with this root)")
+        PHRASE = "phrase", _("phrase (these words in this order)")
+
+    class Target(models.TextChoices):
+        OPD = "opd", _("an OPD")
+        SERVICE = "service", _("a service (routed as the service is)")
+        LOCAL_OFFICE = "local_office", _("the kecamatan office of the place")
+        OUTSIDE = "outside", _("not a matter for the city (province, national, private)")
+
+    class Category(models.TextChoices):
+        ANY = "", _("any type")
+        PUNGLI = "pungli", _("pungli only")
+        DELAY = "delay", _("delay only")
+        OTHER = "other", _("other only")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.KEYWORD)
+    pattern = models.CharField(_("word or phrase"), max_length=120)
+    weight = models.FloatField(
+        _("weight"),
+        default=1.0,
+        help_text=_("How strongly it points to the target: 0.5 a hint, 1 a clear sign, 3 decisive."),
+    )
+    target = models.CharField(_("points to"), max_length=16, choices=Target.choices)
+    opd = models.ForeignKey(
+        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="text_rules",
+        limit_choices_to=_active_opd, verbose_name=_("OPD"),
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="text_rules",
+        limit_choices_to={"is_active": True}, verbose_name=_("service"),
+    )
+    category = models.CharField(
+        _("only for"), max_length=8, choices=Category.choices, blank=True, default=""
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("only in kecamatan"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pattern"]
+        verbose_name = _("text rule")
+        verbose_name_plural = _("text rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(target="opd", opd__isnull=False, service__isnull=True)
+                    | models.Q(target="service", opd__isnull=True, service__isnull=False)
+                    | models.Q(
+                        target__in=["local_office", "outside"], opd__isnull=True, service__isnull=True
+                    )
+                ),
+                name="text_rule_target_matches",
+                violation_error_message=_(
+                    "Choose the OPD when the rule points to an OPD, the service when it points to "
+                    "a service, and neither otherwise."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0) & models.Q(weight__lte=10),
+                name="text_rule_weight_range",
+                violation_error_message=_("The weight must be above 0 and at most 10."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "pattern", "target", "opd", "service", "category", "kecamatan"],
+                name="text_rule_unique",
+                violation_error_message=_("This rule exists already."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pattern} → {self.opd or self.service or self.get_target_display()}"
+
+    def clean(self):
+        super().clean()
+        if not analyze_pattern(self.kind, self.pattern):
+            raise ValidationError(
+                {"pattern": _("Nothing is left of this pattern after normalising; use real words.")}
+            )
+        for target in (self.opd, self.service and self.service.opd):
+            if target is not None and not target.is_active:
+                raise ValidationError(_("The target OPD is no longer active."))
+
+
+class OversightRule(models.Model):
+    """Who watches or takes over a complaint whatever the routing says (PRODUCT.md F4)."""
+
+    class When(models.TextChoices):
+        PUNGLI = "pungli", _("the complaint is about pungli")
+        INVOLVES_HEAD = "involves_head", _("the complaint involves the head of an OPD")
+
+    class Mode(models.TextChoices):
+        COPY = "copy", _("receives an oversight copy")
+        PRIMARY = "primary", _("handles it instead of the routed OPD")
+
+    when = models.CharField(_("when"), max_length=16, choices=When.choices)
+    mode = models.CharField(_("then"), max_length=8, choices=Mode.choices)
+    opd = models.ForeignKey(
+        Opd, on_delete=models.PROTECT, related_name="oversight_rules",
+        limit_choices_to=_active_opd, verbose_name=_("OPD"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["when", "mode"]
+        verbose_name = _("oversight rule")
+        verbose_name_plural = _("oversight rules")
+        constraints = [
+            models.UniqueConstraint(fields=["when", "mode", "opd"], name="oversight_rule_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.get_when_display()}: {self.opd} {self.get_mode_display()}"
+
+    def clean(self):
+        super().clean()
+        if self.opd_id and not self.opd.is_active:
+            raise ValidationError(_("The OPD is no longer active."))
+
+
+class RoutingFeedback(models.Model):
+    """A human correction of a routing decision, with the facts it was made from.
+
+    Written whenever staff reassign a complaint, so ``routing_eval`` can measure the current
+    rules against what people decided. Holds a copy of the text facts, nothing about anyone.
+    """
+
+    class Source(models.TextChoices):
+        REASSIGN = "reassign", _("reassigned by the coordinator or the Inspektorat")
+        OPD_REQUEST = "opd_request", _("requested by the OPD (not its responsibility)")
+        TRIAGE = "triage", _("routed from triage")
+
+    category = models.CharField(max_length=16)
+    description = models.TextField()
+    kelurahan_code = models.CharField(max_length=20, blank=True)
+    involves_head = models.BooleanField(default=False)
+    old_opd = models.ForeignKey(
+        Opd, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    new_opd = models.ForeignKey(Opd, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("routing correction")
+        verbose_name_plural = _("routing corrections")
+
+    def __str__(self):
+        return f"{self.old_opd or '-'} → {self.new_opd}"

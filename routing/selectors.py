@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from routing import engine
-from routing.models import Kecamatan, Kelurahan, Opd, Service
+from routing.models import Kecamatan, Kelurahan, Opd, OversightRule, Service, TextRule
+from routing.text import Analysis, analyze, analyze_pattern
 
 
 def service_list_public() -> QuerySet[Service]:
@@ -20,7 +21,7 @@ def kecamatan_list_with_kelurahan() -> QuerySet[Kecamatan]:
 
 
 def routing_rules() -> engine.Rules:
-    """The directory as the routing engine's read-only input."""
+    """The directory and the admin's rules as the routing engine's read-only input."""
     opds = dict(Opd.objects.filter(is_active=True).values_list("code", "name"))
     services = {
         code: engine.ServiceRoute(code=code, name=name, opd=opd_code)
@@ -43,6 +44,70 @@ def routing_rules() -> engine.Rules:
         opds=opds,
         services=services,
         areas=areas,
+        kecamatan_names=dict(Kecamatan.objects.values_list("code", "name")),
         kecamatan_offices=offices,
-        inspektorat=settings.PORTAL_INSPEKTORAT_CODE,
+        text_rules=[_text_rule(row) for row in _active_text_rules()],
+        oversight=[
+            engine.OversightRule(when=when, mode=mode, opd=opd)
+            for when, mode, opd in OversightRule.objects.filter(
+                is_active=True, opd__is_active=True
+            ).values_list("when", "mode", "opd__code")
+        ],
+        threshold=settings.PORTAL_ROUTING_THRESHOLD,
     )
+
+
+def _active_text_rules():
+    return (
+        TextRule.objects.filter(is_active=True)
+        .exclude(opd__is_active=False)
+        .exclude(service__is_active=False)
+        .values(
+            "id", "kind", "pattern", "weight", "target", "opd__code", "service__code",
+            "category", "kecamatan__code",
+        )
+    )
+
+
+def _text_rule(row: dict) -> engine.TextRule:
+    target = {
+        TextRule.Target.OPD: row["opd__code"],
+        TextRule.Target.SERVICE: f"service:{row['service__code']}",
+        TextRule.Target.LOCAL_OFFICE: engine.LOCAL_OFFICE,
+        TextRule.Target.OUTSIDE: engine.OUTSIDE,
+    }[row["target"]]
+    return engine.TextRule(
+        id=row["id"],
+        kind=row["kind"],
+        terms=analyze_pattern(row["kind"], row["pattern"]),
+        label=row["pattern"],
+        weight=row["weight"],
+        target=target,
+        category=row["category"] or "",
+        kecamatan=row["kecamatan__code"] or "",
+    )
+
+
+def routing_facts(
+    *,
+    category: str,
+    description: str,
+    service: str | None = None,
+    opd: str | None = None,
+    kelurahan: str | None = None,
+    involves_head: bool = False,
+) -> tuple[engine.Facts, Analysis]:
+    """The engine's facts for a complaint, with the analysed description."""
+    analysis = analyze(description)
+    facts = engine.Facts(
+        category=category,
+        description=description,
+        service=service,
+        opd=opd,
+        kelurahan=kelurahan,
+        involves_head=involves_head,
+        words=analysis.words,
+        stems=analysis.stems,
+        weights=analysis.weights,
+    )
+    return facts, analysis

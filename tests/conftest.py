@@ -6,21 +6,26 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from routing.directory import directory_load, directory_read
+from routing.directory import DEFAULT_RULES, directory_load, directory_read, rules_load
 from routing.models import Opd
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        directory_load(data=directory_read())
+        load_city()
+
+
+def load_city():
+    directory_load(data=directory_read())
+    rules_load(data=directory_read(DEFAULT_RULES))
 
 
 @pytest.fixture
 def directory(db):
     """The directory, loaded again if a transactional test flushed the tables."""
     if not Opd.objects.exists():
-        directory_load(data=directory_read())
+        load_city()
 
 
 @pytest.fixture

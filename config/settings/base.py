@@ -145,7 +145,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # No MEDIA_URL: evidence is served only through staff views, never as a public folder.
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Filled by `collectstatic` for production; `make run` (DEBUG) serves from the apps directly.
+STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": {
@@ -161,6 +162,7 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600
+WHITENOISE_USE_FINDERS = DEBUG
 
 # --- Uploads: the hard caps (PRODUCT.md "Photo evidence") ---------------------------------
 
@@ -190,6 +192,8 @@ PORTAL_DEADLINES = {
 }
 PORTAL_TIME_ZONE = "Asia/Jakarta"
 PORTAL_INSPEKTORAT_CODE = "INSPEKTORAT"
+# Below this confidence a complaint routed by its words alone waits for the coordinator.
+PORTAL_ROUTING_THRESHOLD = float(env_str("PORTAL_ROUTING_THRESHOLD", "0.34"))
 
 # --- Auth and API -------------------------------------------------------------------------
 

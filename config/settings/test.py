@@ -14,6 +14,9 @@ STORAGES = {
     "evidence": {**STORAGES["evidence"], "OPTIONS": {"location": MEDIA_ROOT / "evidence"}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Served from the apps' folders, as under `make run`, without a collectstatic step.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_TEMP_DIR = tempfile.mkdtemp(prefix="laporpungli-upload-")
 # Rate limits are tested by the tests that turn them on.
 REST_FRAMEWORK = {

@@ -126,7 +126,7 @@
         img.onload = function () { URL.revokeObjectURL(img.src); };
         item.appendChild(img);
       }
-      item.appendChild(el("span", null, (file.size / 1048576).toFixed(1) + " MB"));
+      item.appendChild(el("span", null, file.size < 1048576 ? Math.ceil(file.size / 1024) + " KB" : (file.size / 1048576).toFixed(1) + " MB"));
       list.appendChild(item);
     });
     photos.setCustomValidity(photoProblem());

@@ -1,0 +1,137 @@
+"""Measuring the routing rules: accuracy on a labelled set and on the corrections staff made.
+
+A case is a complaint as a reporter would send it with nothing chosen (category, description,
+maybe a kelurahan) and the office a careful coordinator would pick, or ``triage``.
+"""
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from routing import engine
+from routing.text import analyze
+
+TRIAGE = "triage"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    category: str
+    text: str
+    expected: str  # an OPD code or TRIAGE
+    kelurahan: str | None = None
+    involves_head: bool = False
+    split: str = ""
+
+
+@dataclass
+class Report:
+    total: int = 0
+    correct: int = 0
+    triaged: int = 0
+    pairs: Counter = field(default_factory=Counter)  # (expected, predicted) -> count
+    mistakes: list = field(default_factory=list)  # (case, decision) that were wrong
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+    @property
+    def triage_rate(self) -> float:
+        return self.triaged / self.total if self.total else 0.0
+
+    def per_label(self) -> dict[str, tuple[float, float, int]]:
+        """label -> (precision, recall, support)."""
+        labels = {expected for expected, _ in self.pairs} | {predicted for _, predicted in self.pairs}
+        result = {}
+        for label in sorted(labels):
+            true_positive = self.pairs[(label, label)]
+            predicted = sum(n for (_, p), n in self.pairs.items() if p == label)
+            support = sum(n for (e, _), n in self.pairs.items() if e == label)
+            result[label] = (
+                true_positive / predicted if predicted else 0.0,
+                true_positive / support if support else 0.0,
+                support,
+            )
+        return result
+
+    def confusions(self) -> list[tuple[tuple[str, str], int]]:
+        return sorted(
+            ((pair, n) for pair, n in self.pairs.items() if pair[0] != pair[1]),
+            key=lambda item: (-item[1], item[0]),
+        )
+
+
+def cases_read(path: Path, split: str | None = None) -> list[Case]:
+    cases = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if split and row.get("split") != split:
+                continue
+            cases.append(
+                Case(
+                    id=row["id"],
+                    category=row["category"],
+                    text=row["text"],
+                    expected=row["expected"],
+                    kelurahan=row.get("kelurahan"),
+                    involves_head=bool(row.get("involves_head")),
+                    split=row.get("split", ""),
+                )
+            )
+    return cases
+
+
+def case_decide(case: Case, rules: engine.Rules) -> engine.Decision:
+    analysis = analyze(case.text)
+    facts = engine.Facts(
+        category=case.category,
+        description=case.text,
+        kelurahan=case.kelurahan,
+        involves_head=case.involves_head,
+        words=analysis.words,
+        stems=analysis.stems,
+        weights=analysis.weights,
+    )
+    return engine.route(facts, rules)
+
+
+def evaluate(cases: Iterable[Case], rules: engine.Rules) -> Report:
+    report = Report()
+    for case in cases:
+        decision = case_decide(case, rules)
+        predicted = decision.opd or TRIAGE
+        report.total += 1
+        report.correct += predicted == case.expected
+        report.triaged += predicted == TRIAGE
+        report.pairs[(case.expected, predicted)] += 1
+        if predicted != case.expected:
+            report.mistakes.append((case, decision))
+    return report
+
+
+def report_lines(report: Report, *, title: str, show_mistakes: Sequence = ()) -> list[str]:
+    lines = [
+        f"{title}: {report.total} cases",
+        f"  top-1 accuracy  {report.accuracy:6.1%}  ({report.correct}/{report.total})",
+        f"  triage rate     {report.triage_rate:6.1%}  ({report.triaged}/{report.total})",
+    ]
+    if not report.total:
+        return lines
+    lines.append("  per OPD          precision  recall  support")
+    for label, (precision, recall, support) in report.per_label().items():
+        lines.append(f"    {label:<22} {precision:6.1%}  {recall:6.1%}  {support:5d}")
+    confusions = report.confusions()
+    if confusions:
+        lines.append("  confusion pairs (expected → predicted)")
+        lines.extend(f"    {e} → {p}: {n}" for (e, p), n in confusions[:20])
+    for case, decision in show_mistakes:
+        lines.append(f"  ✗ {case.id} expected {case.expected}: {decision.reason}")
+        lines.append(f"      {case.text[:160]}")
+    return lines

@@ -1,0 +1,229 @@
+"""Indonesian text as citizens type it, made comparable for routing.
+
+``analyze`` turns a complaint description into aligned tuples of words (case and punctuation
+folded, slang and abbreviations expanded, spelling variants unified), their stems (Sastrawi,
+the standard Indonesian stemmer; stopwords give an empty stem), a per-word weight that mutes
+words after a negation ("bukan soal parkir") or naming a landmark ("di depan kantor dukcapil"),
+and the rupiah amounts found in the text ("10rb", "Rp 10.000", "1,5jt", "sepuluh ribu").
+Pure Python, no Django: the routing engine and its benchmark use it directly.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
+
+# Abbreviations and slang seen in complaints, to their standard form.
+SLANG = {
+    "yg": "yang", "yng": "yang", "tdk": "tidak", "tdak": "tidak", "gk": "tidak", "ga": "tidak",
+    "gak": "tidak", "ngga": "tidak", "nggak": "tidak", "enggak": "tidak", "engga": "tidak",
+    "kagak": "tidak", "ndak": "tidak", "tak": "tidak", "krn": "karena", "karna": "karena",
+    "krna": "karena", "sdh": "sudah", "udh": "sudah", "udah": "sudah", "dah": "sudah",
+    "sudh": "sudah", "blm": "belum", "belom": "belum", "blom": "belum", "bgt": "banget",
+    "bngt": "banget", "dgn": "dengan", "dg": "dengan", "utk": "untuk", "untk": "untuk",
+    "u/": "untuk", "org": "orang", "sy": "saya", "sya": "saya", "aq": "aku", "gw": "aku",
+    "gue": "aku", "kmrn": "kemarin", "kemaren": "kemarin", "skrg": "sekarang",
+    "skrang": "sekarang", "tp": "tapi", "tpi": "tapi", "jd": "jadi", "jdi": "jadi", "lg": "lagi",
+    "bkn": "bukan", "dr": "dari", "dri": "dari", "sm": "sama", "byr": "bayar",
+    "bayarin": "bayar", "duit": "uang", "doku": "uang", "kpd": "kepada", "pd": "pada",
+    "trs": "terus", "trus": "terus", "hrs": "harus", "mst": "mesti", "msh": "masih",
+    "bs": "bisa", "bsa": "bisa", "gmn": "bagaimana", "gimana": "bagaimana", "knp": "kenapa",
+    "tgl": "tanggal", "bln": "bulan", "thn": "tahun", "mgg": "minggu",
+    "pdhl": "padahal", "dll": "dan lain lain", "dsb": "dan sebagainya",
+    "kel": "kelurahan", "kec": "kecamatan", "kab": "kabupaten", "jl": "jalan", "jln": "jalan",
+    "sdn": "sd negeri", "smpn": "smp negeri", "pns": "asn", "mnt": "minta", "mintak": "minta",
+    "ngasih": "kasih", "dikasi": "dikasih", "ksh": "kasih", "kmi": "kami", "kalo": "kalau",
+    "klo": "kalau", "kl": "kalau", "emg": "memang", "emang": "memang", "aja": "saja",
+    "aj": "saja", "doang": "saja", "jg": "juga", "jga": "juga", "bbrp": "beberapa",
+    "sblm": "sebelum", "stlh": "setelah", "sampe": "sampai", "smpe": "sampai", "ampe": "sampai",
+    "parkiran": "parkir", "markir": "parkir",
+    "akte": "akta", "sekolahan": "sekolah", "puskes": "puskesmas", "rs": "rumah sakit",
+    "ktpnya": "ktp", "kknya": "kk", "sampahnya": "sampah",
+}
+
+# Spellings of the same thing, unified before splitting into words.
+_VARIANTS = [
+    (re.compile(r"\b(?:e[\s\-_]?ktp|ktp[\s\-_]?el(?:ektronik)?|ktp[\s\-_]?elektronik)\b"), " ktp "),
+    (re.compile(r"\bkartu\s+tanda\s+penduduk\b"), " ktp "),
+    (re.compile(r"\bkartu\s+keluarga\b"), " kk "),
+    (re.compile(r"\bkartu\s+identitas\s+anak\b"), " kia "),
+    (re.compile(r"\bsurat\s+keterangan\s+tidak\s+mampu\b"), " sktm "),
+    (re.compile(r"\bak[\s\-/]?1\b|\bkartu\s+kuning\b"), " kartu ak1 "),
+    (re.compile(r"\buji\s*kir\b|\bkeur\b"), " uji kir "),
+    (re.compile(r"\bppdb\b|\bspmb\b"), " spmb "),
+]
+
+_REPEATS = re.compile(r"([a-z])\1{2,}")
+_WORD = re.compile(r"[a-z0-9]+")
+_REDUPLICATED = re.compile(r"[a-z]{3,}2")
+
+# Amounts: "Rp 10.000", "rp10rb", "10rb", "10 ribu", "10k", "1,5jt", "2 juta", "10.000".
+_MULTIPLIERS = {"rb": 1_000, "ribu": 1_000, "rebu": 1_000, "k": 1_000, "jt": 1_000_000,
+                "juta": 1_000_000, "jeti": 1_000_000}
+_AMOUNT = re.compile(
+    r"(?:\brp\.?\s*)?\b(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d{1,2})?)\s*(ribu|rebu|rb|k|juta|jeti|jt)?\b"
+)
+_NUMBER_WORDS = {
+    "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+    "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
+}
+
+# Words after these are about something else (negation) or only a landmark.
+_NEGATIONS = frozenset({"bukan", "selain"})
+_LANDMARKS = frozenset({"depan", "dekat", "samping", "sebelah", "seberang", "belakang", "sekitar"})
+_NEGATION_SPAN = 3
+_LANDMARK_SPAN = 3
+LANDMARK_WEIGHT = 0.3
+
+# Sastrawi's stopword list, minus words that carry meaning in a complaint about a fee or delay.
+_KEEP = frozenset(
+    {"minta", "meminta", "diminta", "dimintai", "memintakan", "bayar", "uang", "panjang", "baru",
+     "lama", "kelamaan", "kecil", "besar", "bulan", "hari", "kerja", "masuk", "keluar", "naik",
+     "tidak", "belum", "pak", "bapak", "ibu", "tanpa", "bukan", "lima", "dua", "empat"}
+)
+STOPWORDS = frozenset(StopWordRemoverFactory().get_stop_words()) - _KEEP
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    words: tuple[str, ...]
+    stems: tuple[str, ...]  # aligned with words; "" for a stopword
+    weights: tuple[float, ...]  # aligned with words
+    amounts: tuple[int, ...]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return StemmerFactory().create_stemmer()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    if word in STOPWORDS or word.isdigit():
+        return ""
+    return _stemmer().stem(word) or word
+
+
+def fold(text: str) -> str:
+    """Lower case, compatibility characters unified, accents dropped, repeated letters cut."""
+    text = unicodedata.normalize("NFKD", text or "").lower()
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return _REPEATS.sub(r"\1", text)
+
+
+def extract_amounts(folded: str) -> tuple[int, ...]:
+    """Rupiah amounts written with digits (and a unit or thousands dots) or in words."""
+    found = []
+    for number, unit in _AMOUNT.findall(folded):
+        value = _parse_number(number, has_unit=bool(unit))
+        if value is None:
+            continue
+        if unit:
+            value = int(value * _MULTIPLIERS[unit])
+        elif value < 1000 and "." not in number and "," not in number:
+            continue  # a bare small number: a date, a count, a house number, not money
+        if 0 < value <= 10_000_000_000:
+            found.append(int(value))
+    found.extend(_amounts_in_words(folded))
+    return tuple(dict.fromkeys(found))
+
+
+def _parse_number(number: str, *, has_unit: bool) -> float | None:
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", number) and not (has_unit and len(number) <= 4):
+        return float(re.sub(r"[.,]", "", number))
+    try:
+        return float(number.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _amounts_in_words(folded: str) -> list[int]:
+    """``sepuluh ribu``, ``seratus dua puluh ribu``, ``dua juta lima ratus ribu``."""
+    amounts = []
+    for segment in re.split(r"[,.;:!?/()]", folded):
+        total = hundreds = unit = 0
+        last_scale = None
+        words = _WORD.findall(segment.replace("seribu", "satu ribu").replace("sejuta", "satu juta"))
+        for word in words:
+            if word in _NUMBER_WORDS:
+                value = _NUMBER_WORDS[word]
+                if value >= 100:
+                    hundreds += value  # seratus, seribu (as 1000 below a scale word)
+                else:
+                    unit += value
+            elif word == "belas" and unit:
+                unit += 10
+            elif word == "puluh" and unit:
+                unit *= 10
+            elif word == "ratus" and unit:
+                hundreds, unit = hundreds + unit * 100, 0
+            elif word in ("ribu", "rebu", "juta") and (hundreds or unit or total):
+                scale = 1_000_000 if word == "juta" else 1_000
+                if last_scale is not None and scale >= last_scale:
+                    amounts.append(total)  # "lima ribu ... seratus ribu": two amounts
+                    total = 0
+                total += (hundreds + unit or 1) * scale
+                hundreds = unit = 0
+                last_scale = scale
+            else:
+                total += hundreds + unit if total else 0
+                if total:
+                    amounts.append(total)
+                total = hundreds = unit = 0
+                last_scale = None
+        total += hundreds + unit if total else 0
+        if total:
+            amounts.append(total)
+    return amounts
+
+
+def words_of(text: str) -> list[str]:
+    """Folded words with spelling variants unified and slang expanded."""
+    folded = fold(text)
+    for pattern, replacement in _VARIANTS:
+        folded = pattern.sub(replacement, folded)
+    words = []
+    for word in _WORD.findall(folded):
+        if _REDUPLICATED.fullmatch(word):
+            word = word[:-1]  # "jadi2" is "jadi-jadi"
+        words.extend(SLANG.get(word, word).split())
+    return words
+
+
+def analyze(text: str) -> Analysis:
+    words = words_of(text)
+    return Analysis(
+        words=tuple(words),
+        stems=tuple(stem(word) for word in words),
+        weights=_context_weights(words),
+        amounts=extract_amounts(fold(text)),
+    )
+
+
+def _context_weights(words: list[str]) -> tuple[float, ...]:
+    weights = [1.0] * len(words)
+    for index, word in enumerate(words):
+        if word in _NEGATIONS:
+            span, weight = _NEGATION_SPAN, 0.0
+        elif word in _LANDMARKS:
+            span, weight = _LANDMARK_SPAN, LANDMARK_WEIGHT
+        else:
+            continue
+        for following in range(index + 1, min(index + 1 + span, len(words))):
+            if words[following] in ("tapi", "melainkan", "namun"):
+                break
+            weights[following] = min(weights[following], weight)
+    return tuple(weights)
+
+
+def analyze_pattern(kind: str, pattern: str) -> tuple[str, ...]:
+    """A rule's pattern as the engine compares it: words, or stems for a stem rule."""
+    words = words_of(pattern)
+    if kind == "stem":
+        return tuple(filter(None, (stem(word) for word in words)))[:1]
+    if kind == "keyword":
+        return tuple(words[:1])
+    return tuple(words)
