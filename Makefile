@@ -44,8 +44,7 @@ bench: venv-dev
 
 ## make messages: refresh and compile the translations after changing user-facing text
 messages: venv-dev
-	$(BIN)/python manage.py makemessages --locale id --locale en --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
-	$(BIN)/python manage.py makemessages --domain djangojs --locale id --locale en --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py makemessages --locale id --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 ## make lock: re-pin requirements*.txt from pyproject.toml

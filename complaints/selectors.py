@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from complaints import events
 from complaints.checks import DelayCheck, FeeCheck, fee_check
 from complaints.deadlines import WorkingCalendar
 from complaints.models import (
@@ -160,3 +161,21 @@ def complaints_visible_to(user) -> QuerySet[Complaint]:
     if opd_id is not None:
         scope |= Q(opd_id=opd_id) | Q(oversight__id=opd_id)
     return complaints.filter(pk__in=Complaint.objects.filter(scope).values("pk"))
+
+
+def staff_channel_groups(user) -> list[str]:
+    """The live channels a staff account may join: the same scope as complaints_visible_to."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    roles = staff_roles(user)
+    groups = []
+    if user.is_superuser or roles & {StaffRole.WALIKOTA, StaffRole.KOORDINATOR}:
+        groups.append(events.STAFF_ALL)
+    if StaffRole.INSPEKTORAT in roles:
+        groups += [events.STAFF_OVERSIGHT, events.opd_group(settings.PORTAL_INSPEKTORAT_CODE)]
+    code = StaffProfile.objects.filter(user=user).values_list("opd__code", flat=True).first()
+    if code:
+        groups.append(events.opd_group(code))
+    if user.is_superuser or roles & {StaffRole.WALIKOTA, StaffRole.INSPEKTORAT}:
+        groups.append(events.STAFF_DASHBOARD)
+    return list(dict.fromkeys(groups))

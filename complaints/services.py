@@ -260,7 +260,13 @@ def _stamp_clocks(
 
 
 def event_append(
-    *, complaint: Complaint, kind: str, text: str = "", public: bool = True, actor=None
+    *,
+    complaint: Complaint,
+    kind: str,
+    text: str = "",
+    public: bool = True,
+    actor=None,
+    left_opd: str | None = None,
 ) -> Event:
     """Append the next event of a complaint (the caller holds its transaction)."""
     Complaint.objects.filter(pk=complaint.pk).update(last_seq=F("last_seq") + 1)
@@ -274,7 +280,7 @@ def event_append(
         public=public,
         actor=actor,
     )
-    events.publish_on_commit(event)
+    events.publish_on_commit(event, left_opd=left_opd)
     return event
 
 
@@ -370,7 +376,11 @@ def complaint_reassign(
             complaint.due_at = complaint.first_response_due_at
         complaint.save(update_fields=["first_response_at", "first_response_due_at", "due_at"])
         return event_append(
-            complaint=complaint, kind=Event.Kind.REASSIGNED, text=f"Dialihkan ke {opd.name}", actor=actor
+            complaint=complaint,
+            kind=Event.Kind.REASSIGNED,
+            text=f"Dialihkan ke {opd.name}",
+            actor=actor,
+            left_opd=old_opd.code if old_opd else None,
         )
 
 

@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django (behind the body-size guard), websockets through Channels."""
+"""ASGI entry point: HTTP through Django (behind the body-size guard), websockets through
+Channels, and the lifespan that runs `make run`'s periodic jobs in-process."""
 
 import os
 
@@ -7,15 +8,19 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 django_asgi_app = get_asgi_application()
 
+from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.lifespan import Lifespan  # noqa: E402
 from config.limits import RequestBodyLimit  # noqa: E402
 from frontend.ws_urls import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": RequestBodyLimit(django_asgi_app),
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
+        # Staff sockets use the Django session; the reporter's socket uses its receipt only.
+        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        "lifespan": Lifespan(),
     }
 )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from api.inputs import ComplaintInput, ReceiptInput
 from api.throttles import throttle_wait
 from complaints.exceptions import ApplicationError
-from complaints.models import Category, Evidence
+from complaints.models import Category, Event, Evidence, Status
 from complaints.receipts import receipt_grouped
 from complaints.selectors import (
     complaint_delay_check,
@@ -136,6 +136,10 @@ def track(request):
         return render(request, "frontend/track.html", {"message": message}, status=404)
     context = {
         **_case_context(complaint),
+        "labels": {
+            "status": {code: str(label) for code, label in Status.choices},
+            "kind": {code: str(label) for code, label in Event.Kind.choices},
+        },
         "receipt": receipt,
         "events": events_for_reporter(complaint=complaint),
         "can_reply": reporter_can_reply(complaint),

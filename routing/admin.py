@@ -3,7 +3,15 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from routing.models import Kecamatan, Kelurahan, Opd, Service
+from routing.models import (
+    Kecamatan,
+    Kelurahan,
+    Opd,
+    OversightRule,
+    RoutingFeedback,
+    Service,
+    TextRule,
+)
 
 
 class KelurahanInline(admin.TabularInline):
@@ -70,3 +78,44 @@ class ServiceAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+
+@admin.register(TextRule)
+class TextRuleAdmin(admin.ModelAdmin):
+    list_display = ("pattern", "kind", "weight", "target", "opd", "service", "category", "is_active")
+    list_editable = ("weight", "is_active")
+    list_filter = ("target", "kind", "category", "is_active", "opd")
+    search_fields = ("pattern", "note")
+    list_select_related = ("opd", "service")
+    fields = (
+        ("kind", "pattern"),
+        "weight",
+        ("target", "opd", "service"),
+        ("category", "kecamatan"),
+        "is_active",
+        "note",
+    )
+
+
+@admin.register(OversightRule)
+class OversightRuleAdmin(admin.ModelAdmin):
+    list_display = ("when", "mode", "opd", "is_active")
+    list_filter = ("when", "mode", "is_active")
+
+
+@admin.register(RoutingFeedback)
+class RoutingFeedbackAdmin(admin.ModelAdmin):
+    """Corrections staff made; read-only, they feed `manage.py routing_eval`."""
+
+    list_display = ("created_at", "category", "old_opd", "new_opd", "source")
+    list_filter = ("source", "new_opd")
+    readonly_fields = (
+        "category", "description", "kelurahan_code", "involves_head", "old_opd", "new_opd",
+        "source", "created_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

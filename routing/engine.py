@@ -32,7 +32,8 @@ WHEN_INVOLVES_HEAD = "involves_head"
 MODE_COPY = "copy"
 MODE_PRIMARY = "primary"
 
-# Text scores: a total of SATURATION points for one OPD and none for any other is certainty.
+# Text confidence = strength × share: SATURATION points make a sure sign, and the winner's
+# share of all points says how clearly it beats the other candidates.
 SATURATION = 3.0
 LOCAL_OFFICE = "@local"  # target of a rule about "the kelurahan/kecamatan office of the place"
 OUTSIDE = "@outside"  # target of a rule about what is not the city's (SIM, SMA, PLN, ...)
@@ -111,7 +112,7 @@ class Rules:
     kecamatan_offices: Mapping[str, str] = field(default_factory=dict)  # kecamatan -> OPD
     text_rules: Sequence[TextRule] = ()
     oversight: Sequence[OversightRule] = ()
-    threshold: float = 0.34
+    threshold: float = 0.5
 
     def __post_init__(self):
         for name in ("opds", "services", "areas", "kecamatan_names", "kecamatan_offices"):
@@ -133,7 +134,7 @@ class _TextIndex:
                 continue
             if rule.kind == "stem":
                 self.by_stem.setdefault(rule.terms[0], []).append(rule)
-            elif rule.kind == "phrase" and len(rule.terms) > 1:
+            elif len(rule.terms) > 1:  # a phrase, or a keyword that normalises to two words
                 self.phrases.setdefault(rule.terms[0], []).append(rule)
             else:
                 self.by_word.setdefault(rule.terms[0], []).append(rule)
@@ -324,7 +325,7 @@ def _match_text(facts: Facts, rules: Rules) -> _Match | None:
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     best, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    confidence = min(1.0, top / SATURATION) * (top - runner_up) / top
+    confidence = min(1.0, top / SATURATION) * top / (top + runner_up)
     matched = tuple(label for _score, label in sorted(labels[best], key=lambda item: -item[0]))
     service = max(services[best], key=services[best].get) if best in services else None
     words_said = ", ".join(f"'{label}'" for label in matched[:4])

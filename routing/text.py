@@ -26,7 +26,7 @@ SLANG = {
     "bngt": "banget", "dgn": "dengan", "dg": "dengan", "utk": "untuk", "untk": "untuk",
     "u/": "untuk", "org": "orang", "sy": "saya", "sya": "saya", "aq": "aku", "gw": "aku",
     "gue": "aku", "kmrn": "kemarin", "kemaren": "kemarin", "skrg": "sekarang",
-    "skrang": "sekarang", "tp": "tapi", "tpi": "tapi", "jd": "jadi", "jdi": "jadi", "lg": "lagi",
+    "skrang": "sekarang", "tp": "tapi", "jd": "jadi", "jdi": "jadi", "lg": "lagi",
     "bkn": "bukan", "dr": "dari", "dri": "dari", "sm": "sama", "byr": "bayar",
     "bayarin": "bayar", "duit": "uang", "doku": "uang", "kpd": "kepada", "pd": "pada",
     "trs": "terus", "trus": "terus", "hrs": "harus", "mst": "mesti", "msh": "masih",
@@ -59,13 +59,19 @@ _VARIANTS = [
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[a-z0-9]+")
 _REDUPLICATED = re.compile(r"[a-z]{3,}2")
+# Words that end in "nya" without it being a suffix.
+_NYA_ROOTS = frozenset({"bertanya", "menanya", "ditanya", "punyanya", "sesungguhnya"})
 
 # Amounts: "Rp 10.000", "rp10rb", "10rb", "10 ribu", "10k", "1,5jt", "2 juta", "10.000".
 _MULTIPLIERS = {"rb": 1_000, "ribu": 1_000, "rebu": 1_000, "k": 1_000, "jt": 1_000_000,
                 "juta": 1_000_000, "jeti": 1_000_000}
+# The number starts after "rp" (also written "Rp10.000", without a space) or after a non-word
+# character that does not join it to more digits: a date "12/05/2024", a code "17.71.06.1006".
 _AMOUNT = re.compile(
-    r"(?:\brp\.?\s*)?\b(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d{1,2})?)\s*(ribu|rebu|rb|k|juta|jeti|jt)?\b"
+    r"(?:\brp\.?\s*|(?<![a-z0-9_/])(?<!\d[.,]))"
+    r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d{1,2})?)\s*(ribu|rebu|rb|k|juta|jeti|jt)?\b"
 )
+_THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _NUMBER_WORDS = {
     "satu": 1, "se": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
     "delapan": 8, "sembilan": 9, "sepuluh": 10, "sebelas": 11, "seratus": 100,
@@ -75,7 +81,7 @@ _NUMBER_WORDS = {
 _NEGATIONS = frozenset({"bukan", "selain"})
 _LANDMARKS = frozenset({"depan", "dekat", "samping", "sebelah", "seberang", "belakang", "sekitar"})
 _NEGATION_SPAN = 3
-_LANDMARK_SPAN = 3
+_LANDMARK_SPAN = 2
 LANDMARK_WEIGHT = 0.3
 
 # Sastrawi's stopword list, minus words that carry meaning in a complaint about a fee or delay.
@@ -123,8 +129,8 @@ def extract_amounts(folded: str) -> tuple[int, ...]:
             continue
         if unit:
             value = int(value * _MULTIPLIERS[unit])
-        elif value < 1000 and "." not in number and "," not in number:
-            continue  # a bare small number: a date, a count, a house number, not money
+        elif value < 1000 or not (number.isdigit() or _THOUSANDS.fullmatch(number)):
+            continue  # a small number or a decimal without a unit: a date, a time, a count
         if 0 < value <= 10_000_000_000:
             found.append(int(value))
     found.extend(_amounts_in_words(folded))
@@ -132,7 +138,7 @@ def extract_amounts(folded: str) -> tuple[int, ...]:
 
 
 def _parse_number(number: str, *, has_unit: bool) -> float | None:
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", number) and not (has_unit and len(number) <= 4):
+    if _THOUSANDS.fullmatch(number) and not (has_unit and len(number) <= 4):
         return float(re.sub(r"[.,]", "", number))
     try:
         return float(number.replace(",", "."))
@@ -189,6 +195,8 @@ def words_of(text: str) -> list[str]:
     for word in _WORD.findall(folded):
         if _REDUPLICATED.fullmatch(word):
             word = word[:-1]  # "jadi2" is "jadi-jadi"
+        elif len(word) > 5 and word.endswith("nya") and word not in _NYA_ROOTS:
+            word = word[:-3]  # "karcisnya", "lurahnya": the possessive says nothing of the topic
         words.extend(SLANG.get(word, word).split())
     return words
 
@@ -224,6 +232,4 @@ def analyze_pattern(kind: str, pattern: str) -> tuple[str, ...]:
     words = words_of(pattern)
     if kind == "stem":
         return tuple(filter(None, (stem(word) for word in words)))[:1]
-    if kind == "keyword":
-        return tuple(words[:1])
     return tuple(words)

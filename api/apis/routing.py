@@ -16,6 +16,7 @@ class RoutingPreviewApi(_AnonymousApi):
         opd = OpdSerializer(allow_null=True)
         status = serializers.CharField()
         oversight = serializers.ListField(child=serializers.CharField())
+        oversight_names = serializers.ListField(child=serializers.CharField())
         reason = serializers.CharField()
         confidence = serializers.FloatField()
         matched = serializers.ListField(child=serializers.CharField())
@@ -28,10 +29,12 @@ class RoutingPreviewApi(_AnonymousApi):
         data.is_valid(raise_exception=True)
         preview = complaint_preview(**data.to_service_kwargs())
         decision = preview.decision
+        names = dict(Opd.objects.filter(code__in=[decision.opd, *decision.oversight]).values_list("code", "name"))
         output = {
-            "opd": Opd.objects.filter(code=decision.opd).first() if decision.opd else None,
+            "opd": {"code": decision.opd, "name": names[decision.opd]} if decision.opd else None,
             "status": decision.status,
             "oversight": list(decision.oversight),
+            "oversight_names": [names[code] for code in decision.oversight],
             "reason": decision.reason,
             "confidence": decision.confidence,
             "matched": list(decision.matched),

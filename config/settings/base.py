@@ -192,6 +192,14 @@ PORTAL_DEADLINES = {
 }
 PORTAL_TIME_ZONE = "Asia/Jakarta"
 PORTAL_INSPEKTORAT_CODE = "INSPEKTORAT"
+# How often the outbox sweeper looks for committed events that were not published.
+PORTAL_OUTBOX_INTERVAL = float(env_str("PORTAL_OUTBOX_INTERVAL", "2"))
+# Websockets: a client must authenticate within this many seconds; every socket is closed (the
+# client reconnects and resumes by seq) before PORTAL_WS_MAX_AGE, well inside group_expiry.
+PORTAL_WS_AUTH_TIMEOUT = 10
+PORTAL_WS_MAX_AGE = 12 * 3600
+# `manage.py serve` (make run) runs the outbox sweeper and the clocks inside the server process.
+PORTAL_IN_PROCESS_JOBS = env_bool("PORTAL_IN_PROCESS_JOBS", False)
 # Below this confidence a complaint routed by its words alone waits for the coordinator.
 PORTAL_ROUTING_THRESHOLD = float(env_str("PORTAL_ROUTING_THRESHOLD", "0.34"))
 
@@ -265,7 +273,8 @@ CSRF_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# same-origin: nothing leaves for other sites, while form posts keep the Origin CSRF checks.
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.privacy.AnonymousExceptionReporterFilter"

@@ -1,8 +1,11 @@
 """`python manage.py serve`: the ASGI server of `make run`, with the settings anonymity needs.
 
-One uvicorn worker (the in-memory channel layer is single-process), no access log (it would
-record client addresses), websocket compression off (memory per socket).
+One uvicorn worker (the in-memory channel layer is single-process) that also runs the periodic
+jobs, no access log (it would record client addresses), websocket compression off (memory per
+socket).
 """
+
+import os
 
 import uvicorn
 from django.core.management.base import BaseCommand
@@ -16,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args, host: str, port: int, **options):
+        # One process: the outbox sweeper and the clocks run inside it (config.lifespan).
+        os.environ["PORTAL_IN_PROCESS_JOBS"] = "true"
         self.stdout.write(f"Lapor Pungli: http://{host}:{port}/  (Ctrl+C to stop)")
         uvicorn.run(
             "config.asgi:application",
@@ -24,7 +29,7 @@ class Command(BaseCommand):
             workers=1,
             access_log=False,
             ws_per_message_deflate=False,
-            lifespan="off",
+            lifespan="on",
             log_level="info",
             server_header=False,
         )

@@ -166,3 +166,91 @@
     request.send(new FormData(form));
   });
 })();
+
+/* Live preview: where the report would go and why, and the fee check, computed by the server
+   (POST /api/v1/routing/preview/) as the citizen types; nothing is stored. */
+(function () {
+  "use strict";
+  var form = document.getElementById("report-form");
+  var box = document.getElementById("route-preview");
+  if (!form || !box || !window.fetch) return;
+  var feePreview = document.getElementById("fee-preview");
+  var offer = document.getElementById("amount-offer");
+  var offerButton = offer.querySelector("button");
+  var timer = null;
+  var sequence = 0;
+
+  function value(name) {
+    var field = form.elements[name];
+    if (!field) return "";
+    if (field.type === "checkbox") return field.checked;
+    return field.value || "";
+  }
+
+  function body() {
+    var data = {
+      category: value("category") || "other",
+      description: value("description"),
+      involves_head: value("involves_head") === true
+    };
+    ["service", "opd", "kelurahan", "amount_asked", "amount_paid", "karcis_given"].forEach(function (name) {
+      var v = value(name);
+      if (v !== "") data[name] = v;
+    });
+    return data;
+  }
+
+  function show(result) {
+    var labels = box.dataset;
+    box.hidden = false;
+    box.classList.toggle("triage", !result.opd);
+    box.querySelector(".route-to").textContent = result.opd
+      ? labels.labelTo + ": " + result.opd.name
+      : labels.labelTriage;
+    box.querySelector(".route-why").textContent = result.reason;
+    box.querySelector(".route-oversight").textContent = result.oversight.length
+      ? labels.labelOversight + ": " + result.oversight_names.join(", ") : "";
+    feePreview.textContent = result.fee_check.text || "";
+    feePreview.hidden = !result.fee_check.text;
+    feePreview.classList.toggle("flagged", Boolean(result.fee_check.flagged));
+    var amount = result.amounts.length ? Math.max.apply(null, result.amounts) : null;
+    var empty = !value("amount_asked") && !value("amount_paid");
+    offer.hidden = !(amount && empty);
+    if (amount) {
+      offerButton.dataset.amount = amount;
+      offerButton.textContent = offerButton.dataset.label.replace("%(amount)s", "Rp" + String(amount).replace(/\B(?=(\d{3})+(?!\d))/g, "."));
+    }
+  }
+
+  function refresh() {
+    var mine = ++sequence;
+    fetch(box.dataset.url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept-Language": document.documentElement.lang },
+      body: JSON.stringify(body()),
+      credentials: "omit"
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (result) {
+      if (result && mine === sequence) show(result);
+    }).catch(function () { /* the preview is a convenience; the form still works */ });
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 600);
+  }
+
+  form.addEventListener("input", function (event) {
+    if (event.target.type !== "file") schedule();
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target.type !== "file") schedule();
+  });
+  offerButton.addEventListener("click", function () {
+    form.elements.amount_asked.value = offerButton.dataset.amount;
+    offer.hidden = true;
+    schedule();
+  });
+  if (value("description") || value("service")) schedule();
+})();

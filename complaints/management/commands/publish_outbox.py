@@ -1,0 +1,29 @@
+"""`python manage.py publish_outbox [--loop]`: publish committed events that were not published.
+
+Production runs it as its own process beside the web workers (`--loop`); `make run` runs the
+same sweep inside its server. Needs the shared channel layer (REDIS_URL) to reach other
+processes' sockets.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from complaints.events import outbox_sweep
+
+
+class Command(BaseCommand):
+    help = "Publish events whose publish after commit did not happen (at-least-once delivery)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loop", action="store_true", help="Keep sweeping every few seconds.")
+
+    def handle(self, *args, loop: bool, **options):
+        while True:
+            sent = outbox_sweep()
+            if sent or not loop:
+                self.stdout.write(f"Published {sent} event(s) from the outbox.")
+            if not loop:
+                return
+            time.sleep(settings.PORTAL_OUTBOX_INTERVAL)

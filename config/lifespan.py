@@ -1,0 +1,46 @@
+"""ASGI lifespan: under `make run`, the periodic jobs run inside the one server process.
+
+In production they run as their own processes (`manage.py publish_outbox --loop`,
+`manage.py run_clocks --loop`); there ``PORTAL_IN_PROCESS_JOBS`` stays off and this only
+acknowledges the server's startup and shutdown.
+"""
+
+import asyncio
+import logging
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+
+def _jobs() -> list[tuple[str, float, object]]:
+    from complaints.events import outbox_sweep
+
+    return [("outbox", settings.PORTAL_OUTBOX_INTERVAL, outbox_sweep)]
+
+
+async def _every(name: str, seconds: float, job) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            # Thread-sensitive, like a view: the job's channel-layer sends run on this loop.
+            await sync_to_async(job)()
+        except Exception:
+            logger.exception("Periodic job %s failed; it runs again in %s s", name, seconds)
+
+
+class Lifespan:
+    async def __call__(self, scope, receive, send):
+        tasks = []
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                if settings.PORTAL_IN_PROCESS_JOBS:
+                    tasks = [asyncio.create_task(_every(*job)) for job in _jobs()]
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                for task in tasks:
+                    task.cancel()
+                await send({"type": "lifespan.shutdown.complete"})
+                return

@@ -1,0 +1,186 @@
+"""Websocket consumers: live status for the reporter, live inboxes and counters for staff.
+
+Consumers only route: authenticate, join groups, send the current state, forward events. They
+read through selectors and never write. The reporter's consumer joins its complaint's group
+*before* replaying the events after the client's last ``seq``, so nothing committed in between
+is lost; it then forwards live events in order, filling any gap from the database, so the
+browser sees every public event exactly once and in order (it also drops duplicates itself).
+"""
+
+import asyncio
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+
+from complaints import events
+from complaints.selectors import complaint_get_by_receipt, events_for_reporter, staff_channel_groups
+
+logger = logging.getLogger(__name__)
+
+CLOSE_BAD_MESSAGE = 4400
+CLOSE_WRONG_RECEIPT = 4403
+CLOSE_AUTH_TIMEOUT = 4408
+CLOSE_RECONNECT = 4000  # "please reconnect": the socket reached its maximum age
+CLOSE_TOO_BIG = 1009
+CLOSE_SERVICE_RESTART = 1012  # the channel layer is unreachable: retry later
+MAX_MESSAGE_BYTES = 1024
+
+
+class ReporterConsumer(AsyncWebsocketConsumer):
+    """``/ws/track/``: ``{"type": "auth", "receipt", "after"}`` first, then events (CONTRACT.md)."""
+
+    group: str | None = None
+    last_seq = 0
+
+    async def connect(self):
+        await self.accept()
+        self.complaint = None
+        self.watchdog = asyncio.create_task(self._close_when_due())
+
+    async def _close_when_due(self):
+        """No auth within the deadline: close. Authenticated: close at the maximum age, so a
+        socket never outlives its group membership in the channel layer (group_expiry)."""
+        await asyncio.sleep(settings.PORTAL_WS_AUTH_TIMEOUT)
+        if self.group is None:
+            await self.close(code=CLOSE_AUTH_TIMEOUT)
+            return
+        await asyncio.sleep(max(0, settings.PORTAL_WS_MAX_AGE - settings.PORTAL_WS_AUTH_TIMEOUT))
+        await self.close(code=CLOSE_RECONNECT)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
+            await self.close(code=CLOSE_TOO_BIG)
+            return
+        message = _parse(text_data)
+        if message is None:
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        if message.get("type") == "ping":
+            await self.send(text_data=json.dumps({"type": "pong"}))
+            return
+        if self.group is not None or message.get("type") != "auth":
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        receipt, after = message.get("receipt"), message.get("after", 0)
+        if not isinstance(receipt, str) or not isinstance(after, int) or after < 0:
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        complaint = await database_sync_to_async(complaint_get_by_receipt)(receipt=receipt)
+        if complaint is None:
+            await self.close(code=CLOSE_WRONG_RECEIPT)
+            return
+        await self._start(complaint, after)
+
+    async def _start(self, complaint, after: int):
+        group = events.complaint_group(complaint.pk)
+        try:
+            await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:
+            logger.warning("Channel layer unreachable at connect; the client will retry")
+            await self.close(code=CLOSE_SERVICE_RESTART)
+            return
+        self.group, self.complaint, self.last_seq = group, complaint, after
+        await self.send(text_data=json.dumps({"type": "ready", "reference": complaint.reference}))
+        await self._send_missing(up_to=None)
+
+    async def _send_missing(self, *, up_to: int | None):
+        """Send the public events after ``last_seq`` (up to ``up_to``) from the database."""
+        missing = await database_sync_to_async(_events_after)(self.complaint, self.last_seq, up_to)
+        for payload in missing:
+            await self._send_event(payload)
+
+    async def _send_event(self, payload: dict):
+        if payload["seq"] <= self.last_seq:
+            return  # already sent (replayed, or published twice by the outbox)
+        self.last_seq = payload["seq"]
+        await self.send(text_data=json.dumps(payload))
+
+    async def complaint_event(self, message):
+        """A live event from ``complaints.events``; a gap before it is filled from the database."""
+        if self.complaint is None:
+            return
+        payload = message["event"]
+        if payload["seq"] > self.last_seq + 1:
+            await self._send_missing(up_to=payload["seq"] - 1)
+        await self._send_event(payload)
+
+    async def disconnect(self, code):
+        watchdog = getattr(self, "watchdog", None)
+        if watchdog is not None:
+            watchdog.cancel()
+        if self.group is not None:
+            try:
+                await self.channel_layer.group_discard(self.group, self.channel_name)
+            except Exception:
+                pass  # an unreachable layer forgets the membership by itself (group_expiry)
+
+
+def _events_after(complaint, after: int, up_to: int | None) -> list[dict]:
+    rows = events_for_reporter(complaint=complaint, after=after)
+    if up_to is not None:
+        rows = rows.filter(seq__lte=up_to)
+    return [events.event_payload(row) for row in rows]
+
+
+def _parse(text: str) -> dict | None:
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) else None
+
+
+class StaffConsumer(AsyncWebsocketConsumer):
+    """``/ws/staff/``: an inbox that moves by itself. Authenticated by the Django session and
+    scoped exactly like the staff API (``staff_channel_groups`` mirrors its selector)."""
+
+    groups_joined: list[str] = []
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_WRONG_RECEIPT)
+            return
+        groups = await database_sync_to_async(staff_channel_groups)(user)
+        if not groups:
+            await self.close(code=CLOSE_WRONG_RECEIPT)
+            return
+        try:
+            for group in groups:
+                await self.channel_layer.group_add(group, self.channel_name)
+        except Exception:
+            await self.close(code=CLOSE_SERVICE_RESTART)
+            return
+        self.groups_joined = groups
+        await self.accept()
+        await self.send(text_data=json.dumps({"type": "ready", "groups": len(groups)}))
+        self.watchdog = asyncio.create_task(self._close_at_max_age())
+
+    async def _close_at_max_age(self):
+        await asyncio.sleep(settings.PORTAL_WS_MAX_AGE)
+        await self.close(code=CLOSE_RECONNECT)
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if text_data and len(text_data) <= MAX_MESSAGE_BYTES and _parse(text_data) == {"type": "ping"}:
+            await self.send(text_data=json.dumps({"type": "pong"}))
+            return
+        await self.close(code=CLOSE_BAD_MESSAGE)
+
+    async def staff_complaint(self, message):
+        await self.send(text_data=json.dumps({"type": "complaint", **message["complaint"]}))
+
+    async def staff_counters(self, message):
+        await self.send(text_data=json.dumps({"type": "counters", **message["counters"]}))
+
+    async def disconnect(self, code):
+        watchdog = getattr(self, "watchdog", None)
+        if watchdog is not None:
+            watchdog.cancel()
+        for group in self.groups_joined:
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception:
+                pass
