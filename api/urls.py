@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from api.apis import complaints, directory, routing
+from api.apis import complaints, directory, routing, staff
 
 app_name = "api"
 
@@ -13,4 +13,29 @@ urlpatterns = [
     path("routing/preview/", routing.RoutingPreviewApi.as_view(), name="routing-preview"),
     path("complaints/", complaints.ComplaintSubmitApi.as_view(), name="complaint-submit"),
     path("track/", complaints.ComplaintTrackApi.as_view(), name="complaint-track"),
+    path("track/messages/", complaints.ReporterMessageApi.as_view(), name="track-messages"),
+    path("track/photos/", complaints.ReporterPhotosApi.as_view(), name="track-photos"),
+    path("track/decision/", complaints.ReporterDecisionApi.as_view(), name="track-decision"),
+    path("auth/token/", staff.TokenObtainApi.as_view(), name="auth-token"),
+    path("staff/complaints/", staff.StaffComplaintListApi.as_view(), name="staff-complaints"),
+    path(
+        "staff/complaints/<str:reference>/",
+        staff.StaffComplaintDetailApi.as_view(),
+        name="staff-complaint",
+    ),
+    path(
+        "staff/complaints/<str:reference>/transition/",
+        staff.StaffTransitionApi.as_view(),
+        name="staff-complaint-transition",
+    ),
+    path(
+        "staff/complaints/<str:reference>/messages/",
+        staff.StaffMessageApi.as_view(),
+        name="staff-complaint-messages",
+    ),
+    path(
+        "staff/complaints/<str:reference>/reassign/",
+        staff.StaffReassignApi.as_view(),
+        name="staff-complaint-reassign",
+    ),
 ]

@@ -236,6 +236,37 @@ class RerouteRequest(models.Model):
         return f"{self.complaint} → {self.suggested_opd} ({self.state})"
 
 
+class RatingElement(models.TextChoices):
+    """The SKM elements (Permenpan RB 14/2017) that fit a complaint, rated 1-4 at closure."""
+
+    TIME = "waktu", _("Time taken (waktu penyelesaian)")
+    FEE = "biaya", _("Cost / fee (biaya/tarif)")
+    CONDUCT = "perilaku", _("Officers' conduct (perilaku pelaksana)")
+    HANDLING = "penanganan", _("Complaint handling (penanganan pengaduan)")
+
+
+class Rating(models.Model):
+    """One element of the reporter's satisfaction rating, kept with the OPD and service rated."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="ratings")
+    opd = models.ForeignKey(Opd, on_delete=models.PROTECT, null=True, related_name="ratings")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, related_name="ratings")
+    element = models.CharField(max_length=16, choices=RatingElement.choices)
+    value = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "element"], name="rating_once_per_element"),
+            models.CheckConstraint(condition=models.Q(value__gte=1, value__lte=4), name="rating_1_to_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.complaint} {self.element}={self.value}"
+
+
 class DayOff(models.Model):
     """A city day off on top of national holidays and cuti bersama (e.g. a local holiday)."""
 

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from complaints import events
 from complaints.checks import DelayCheck, FeeCheck, fee_check
 from complaints.deadlines import WorkingCalendar
+from complaints.exceptions import ComplaintNotFound
 from complaints.models import (
     FINAL_STATUSES,
     Category,
@@ -20,9 +22,12 @@ from complaints.models import (
     Status,
 )
 from complaints.receipts import receipt_hash, receipt_normalize
+from complaints.workflow import Role, transition_allowed
 from routing import engine
 from routing.selectors import routing_facts, routing_rules
 
+
+MSG_NOT_FOUND = _("Not found.")
 
 OPEN_STATUSES = [status for status in Status.values if status not in FINAL_STATUSES]
 
@@ -179,3 +184,53 @@ def staff_channel_groups(user) -> list[str]:
     if user.is_superuser or roles & {StaffRole.WALIKOTA, StaffRole.INSPEKTORAT}:
         groups.append(events.STAFF_DASHBOARD)
     return list(dict.fromkeys(groups))
+
+
+def staff_complaint_roles(user, complaint: Complaint) -> frozenset:
+    """The workflow roles ``user`` holds on ``complaint`` (empty: may look, not act)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset({Role.ADMIN})
+    roles = set()
+    groups = staff_roles(user)
+    opd_code = StaffProfile.objects.filter(user=user).values_list("opd__code", flat=True).first()
+    if opd_code and complaint.opd_id and complaint.opd.code == opd_code:
+        roles.add(Role.OPD)
+    if StaffRole.INSPEKTORAT in groups or opd_code == settings.PORTAL_INSPEKTORAT_CODE:
+        roles.add(Role.OVERSIGHT)
+    if StaffRole.KOORDINATOR in groups:
+        roles.add(Role.COORDINATOR)
+    return frozenset(roles)
+
+
+def complaint_get_for_staff(*, user, reference: str) -> Complaint:
+    """A complaint in the user's scope, or ComplaintNotFound (never a hint that it exists)."""
+    complaint = (
+        complaints_visible_to(user)
+        .select_related("service", "opd", "reported_opd", "kelurahan__kecamatan")
+        .prefetch_related("oversight", "evidence")
+        .filter(reference=reference)
+        .first()
+    )
+    if complaint is None:
+        raise ComplaintNotFound(str(MSG_NOT_FOUND))
+    return complaint
+
+
+def events_for_staff(*, complaint: Complaint) -> QuerySet[Event]:
+    return Event.objects.filter(complaint=complaint).select_related("actor").order_by("seq")
+
+
+def staff_allowed_targets(user, complaint: Complaint) -> list[str]:
+    """The statuses ``user`` may move ``complaint`` to now, in workflow order."""
+    roles = staff_complaint_roles(user, complaint)
+    return [
+        target
+        for target in Status.values
+        if any(transition_allowed(current=complaint.status, target=target, role=role) for role in roles)
+    ]
+
+
+def is_overdue(complaint: Complaint) -> bool:
+    return events.is_overdue(complaint)

@@ -26,12 +26,19 @@ from complaints.models import (
     Complaint,
     Event,
     Evidence,
+    Rating,
+    RatingElement,
     RerouteRequest,
     StaffProfile,
     Status,
 )
 from complaints.receipts import receipt_hash, receipt_new, reference_new
-from complaints.selectors import complaint_preview, fee_check_for, working_calendar
+from complaints.selectors import (
+    complaint_preview,
+    fee_check_for,
+    staff_complaint_roles,
+    working_calendar,
+)
 from complaints.workflow import Role, transition_allowed
 from routing import engine
 from routing.models import Kelurahan, Opd, RoutingFeedback, Service
@@ -453,3 +460,149 @@ def reroute_request_decide(
                 actor=actor,
             )
         return request
+
+
+# --- Staff acting on a complaint -----------------------------------------------------------
+
+MSG_NO_ROLE = _("You can see this complaint but not act on it.")
+MSG_MESSAGE_REQUIRED = _("Write the message the reporter will read.")
+MSG_CLOSED_FOR_MESSAGES = _("The complaint is closed; no more messages can be added.")
+# Statuses whose move must say something to the reporter: the question, the action, the reason.
+_NEEDS_MESSAGE = {Status.NEEDS_INFO, Status.RESOLVED, Status.REJECTED, Status.REFERRED}
+# When a user holds several roles, act in the most specific one first.
+_ROLE_ORDER = (Role.OPD, Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN)
+
+
+def complaint_staff_transition(*, user, complaint: Complaint, target: str, message: str = "") -> Event:
+    """A staff member moves a complaint: the workflow decides whether any of their roles may."""
+    message = (message or "").strip()
+    if target in _NEEDS_MESSAGE and not message:
+        raise ApplicationError(str(MSG_MESSAGE_REQUIRED), errors={"message": [str(MSG_MESSAGE_REQUIRED)]})
+    roles = staff_complaint_roles(user, complaint)
+    if not roles:
+        raise ApplicationError(str(MSG_NO_ROLE), status=403)
+    for role in _ROLE_ORDER:
+        if role in roles and transition_allowed(current=complaint.status, target=target, role=role):
+            return complaint_transition(
+                complaint=complaint, target=target, role=role, actor=user, text=message
+            )
+    raise TransitionNotAllowed(
+        str(MSG_TRANSITION)
+        % {"current": Status(complaint.status).label, "target": Status(target).label}
+    )
+
+
+def complaint_staff_message(*, user, complaint: Complaint, body: str, internal: bool) -> Event:
+    """A public reply the reporter reads, or an internal note only staff see."""
+    if not staff_complaint_roles(user, complaint):
+        raise ApplicationError(str(MSG_NO_ROLE), status=403)
+    with transaction.atomic():
+        complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+        if not internal and not complaint.is_open:
+            raise TransitionNotAllowed(str(MSG_CLOSED_FOR_MESSAGES))
+        if not internal and complaint.first_response_at is None:
+            complaint.first_response_at = timezone.now()
+            if complaint.status == Status.ASSIGNED:
+                complaint.due_at = complaint.resolve_due_at
+            complaint.save(update_fields=["first_response_at", "due_at"])
+        return event_append(
+            complaint=complaint,
+            kind=Event.Kind.NOTE if internal else Event.Kind.MESSAGE,
+            text=body,
+            public=not internal,
+            actor=user,
+        )
+
+
+def staff_reassign(*, user, complaint: Complaint, opd: Opd, reason: str) -> Event:
+    """Reassign in the user's strongest desk role (coordinator, Inspektorat, admin)."""
+    roles = staff_complaint_roles(user, complaint)
+    for role in (Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN):
+        if role in roles:
+            return complaint_reassign(complaint=complaint, opd=opd, role=role, actor=user, reason=reason)
+    raise ApplicationError(str(MSG_REASSIGN_ROLE), status=403)
+
+
+# --- The reporter's side of the conversation -----------------------------------------------
+
+MSG_REPORTER_CLOSED = _("This complaint is closed; it can no longer receive messages or photos.")
+MSG_NOT_RESOLVED = _("The complaint has not been resolved yet, so there is nothing to accept or dispute.")
+MSG_ALREADY_RATED = _("This complaint has been rated already.")
+MSG_RATING = _("Each rating is a whole number from 1 to 4.")
+MSG_REQUIRED_PHOTO = _("Choose at least one photo.")
+MAX_PHOTOS_PER_COMPLAINT = 15
+
+
+def complaint_reporter_message(*, complaint: Complaint, body: str) -> Event:
+    """The reporter writes; an answer to a question moves the case back to ``in_progress``."""
+    with transaction.atomic():
+        complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+        if not complaint.is_open or complaint.status == Status.RESOLVED:
+            raise TransitionNotAllowed(str(MSG_REPORTER_CLOSED))
+        event = event_append(complaint=complaint, kind=Event.Kind.REPORTER_MESSAGE, text=body)
+        if complaint.status == Status.NEEDS_INFO:
+            event = complaint_transition(
+                complaint=complaint, target=Status.IN_PROGRESS, role=Role.REPORTER
+            )
+        return event
+
+
+def complaint_reporter_photos(*, complaint: Complaint, photos: Sequence) -> Event:
+    """More photo evidence from the reporter, sanitized like the first ones."""
+    if not complaint.is_open:
+        raise TransitionNotAllowed(str(MSG_REPORTER_CLOSED))
+    if complaint.evidence.count() + len(photos) > MAX_PHOTOS_PER_COMPLAINT:
+        message = str(MSG_TOO_MANY_PHOTOS) % {"max": MAX_PHOTOS_PER_COMPLAINT}
+        raise ApplicationError(message, errors={"photos": [message]})
+    sanitized = photos_sanitize(files=photos)
+    if not sanitized:
+        raise ApplicationError(str(MSG_REQUIRED_PHOTO), errors={"photos": [str(MSG_REQUIRED_PHOTO)]})
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+            if not complaint.is_open:
+                raise TransitionNotAllowed(str(MSG_REPORTER_CLOSED))
+            for photo in sanitized:
+                stored.append(evidence_store(complaint=complaint, photo=photo))
+            return event_append(
+                complaint=complaint, kind=Event.Kind.PHOTOS, text=str(len(stored))
+            )
+    except BaseException:
+        _delete_files(stored)
+        raise
+
+
+
+def complaint_reporter_decision(
+    *, complaint: Complaint, accept: bool, ratings: dict[str, int] | None = None
+) -> Event:
+    """Accept (closes) or dispute (reopens) a resolved complaint, and rate it once."""
+    ratings = ratings or {}
+    for element, value in ratings.items():
+        if element not in RatingElement.values or not isinstance(value, int) or not 1 <= value <= 4:
+            raise ApplicationError(str(MSG_RATING), errors={"ratings": [str(MSG_RATING)]})
+    with transaction.atomic():
+        complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+        if complaint.status != Status.RESOLVED:
+            raise TransitionNotAllowed(str(MSG_NOT_RESOLVED))
+        if ratings:
+            if complaint.ratings.exists():
+                raise TransitionNotAllowed(str(MSG_ALREADY_RATED))
+            Rating.objects.bulk_create(
+                Rating(
+                    complaint=complaint,
+                    opd=complaint.opd,
+                    service=complaint.service,
+                    element=element,
+                    value=value,
+                )
+                for element, value in ratings.items()
+            )
+            event_append(complaint=complaint, kind=Event.Kind.RATED, text="")
+        return complaint_transition(
+            complaint=complaint,
+            target=Status.CLOSED if accept else Status.IN_PROGRESS,
+            role=Role.REPORTER,
+            text="" if accept else "Pelapor belum puas dengan penyelesaian; pengaduan dibuka kembali",
+        )

@@ -1,5 +1,6 @@
 """Anonymous reporting and tracking: ``POST complaints/`` and ``POST track/``."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -17,10 +18,17 @@ from complaints.selectors import (
     reporter_can_decide,
     reporter_can_reply,
 )
-from complaints.services import complaint_submit
-from django.utils.translation import gettext_lazy as _
+from complaints.services import (
+    complaint_reporter_decision,
+    complaint_reporter_message,
+    complaint_reporter_photos,
+    complaint_submit,
+)
 
 MSG_RECEIPT_UNKNOWN = _("No complaint matches this receipt. Check the 16 digits and try again.")
+MSG_BODY_EMPTY = _("Write a message.")
+MSG_BODY_LONG = _("Please keep it under {max_length} characters.")
+MSG_RATING = _("Each rating is a whole number from 1 to 4.")
 
 
 class OpdSerializer(serializers.Serializer):
@@ -100,7 +108,78 @@ class ComplaintTrackApi(_AnonymousApi):
     def post(self, request):
         data = ReceiptInput(data=request.data)
         data.is_valid(raise_exception=True)
-        complaint = complaint_get_by_receipt(receipt=data.validated_data["receipt"])
-        if complaint is None:
-            raise ComplaintNotFound(MSG_RECEIPT_UNKNOWN)
-        return Response(self.OutputSerializer(complaint).data)
+        return _tracked(request, _reporter_complaint(data.validated_data["receipt"]))
+
+
+def _reporter_complaint(receipt: str):
+    complaint = complaint_get_by_receipt(receipt=receipt)
+    if complaint is None:
+        raise ComplaintNotFound(str(MSG_RECEIPT_UNKNOWN))
+    return complaint
+
+
+def _tracked(request, complaint, status_code=status.HTTP_200_OK) -> Response:
+    return Response(ComplaintTrackApi.OutputSerializer(complaint).data, status=status_code)
+
+
+class ReporterMessageApi(_AnonymousApi):
+    """``POST track/messages/`` ``{"receipt", "body"}``: the reporter answers or adds information."""
+
+    throttle_scope = "submit"
+
+    class InputSerializer(ReceiptInput):
+        body = serializers.CharField(
+            max_length=5000,
+            error_messages={"blank": MSG_BODY_EMPTY, "required": MSG_BODY_EMPTY, "max_length": MSG_BODY_LONG},
+        )
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = _reporter_complaint(data.validated_data["receipt"])
+        complaint_reporter_message(complaint=complaint, body=data.validated_data["body"])
+        return _tracked(request, complaint, status.HTTP_201_CREATED)
+
+
+class ReporterPhotosApi(_AnonymousApi):
+    """``POST track/photos/`` (multipart ``receipt``, ``photos``): more evidence."""
+
+    throttle_scope = "submit"
+
+    class InputSerializer(ReceiptInput):
+        photos = serializers.ListField(
+            child=serializers.FileField(allow_empty_file=True), allow_empty=False
+        )
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = _reporter_complaint(data.validated_data["receipt"])
+        complaint_reporter_photos(complaint=complaint, photos=data.validated_data["photos"])
+        return _tracked(request, complaint, status.HTTP_201_CREATED)
+
+
+class ReporterDecisionApi(_AnonymousApi):
+    """``POST track/decision/`` ``{"receipt", "accept", "ratings": {element: 1..4}}``."""
+
+    throttle_scope = "track"
+
+    class InputSerializer(ReceiptInput):
+        accept = serializers.BooleanField()
+        # The range and the elements are the domain's rule (complaint_reporter_decision).
+        ratings = serializers.DictField(
+            child=serializers.IntegerField(error_messages={"invalid": MSG_RATING}),
+            required=False,
+            default=dict,
+        )
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = _reporter_complaint(data.validated_data["receipt"])
+        complaint_reporter_decision(
+            complaint=complaint,
+            accept=data.validated_data["accept"],
+            ratings=data.validated_data["ratings"],
+        )
+        return _tracked(request, complaint)

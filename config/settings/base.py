@@ -238,6 +238,7 @@ REST_FRAMEWORK = {
         "track": env_rate("PORTAL_RATE_TRACK", "60/hour"),
         "preview": env_rate("PORTAL_RATE_PREVIEW", "120/minute"),
         "directory": env_rate("PORTAL_RATE_PREVIEW", "120/minute"),
+        "login": "10/minute",
     },
     "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
