@@ -39,6 +39,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 # No access log (it records client addresses), websocket compression off (memory per socket),
 # the real client address taken from the reverse proxy's headers for rate limits only.
+# --log-level warning: uvicorn logs each websocket handshake with the client address at INFO.
 CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--no-access-log", "--ws-per-message-deflate", "false", "--proxy-headers", \
-     "--lifespan", "off", "--no-server-header"]
+     "--no-access-log", "--log-level", "warning", "--ws-per-message-deflate", "false", \
+     "--proxy-headers", "--lifespan", "on", "--no-server-header"]

@@ -43,6 +43,6 @@ class ComplaintFilter(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        if not self.form.cleaned_data.get("sort"):
+        if not getattr(self.form, "cleaned_data", {}).get("sort"):
             queryset = queryset.order_by(*SORTS["deadline"])
         return queryset

@@ -105,13 +105,25 @@ class Complaint(models.Model):
     auto_close_at = models.DateTimeField(null=True, blank=True)
     due_at = models.DateTimeField(_("current deadline"), null=True, blank=True, db_index=True)
 
+    # Escalation of the current deadline (complaints.clocks): 1 = the OPD head, 2 = Inspektorat.
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalated_due_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates",
+        verbose_name=_("merged into"),
+    )
+
     last_seq = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("complaint")
         verbose_name_plural = _("complaints")
-        indexes = [models.Index(fields=["opd", "status", "due_at"])]
+        indexes = [
+            models.Index(fields=["opd", "status", "due_at"]),
+            models.Index(fields=["status", "due_at"]),
+            models.Index(fields=["status", "auto_close_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(category__in=Category.values), name="complaint_category_valid"
@@ -170,6 +182,7 @@ class Event(models.Model):
         NOTE = "note", _("Internal note")
         ESCALATED = "escalated", _("Escalated")
         RATED = "rated", _("Rated")
+        MERGED = "merged", _("Merged")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveIntegerField()

@@ -41,12 +41,18 @@ def complaint_get_by_receipt(*, receipt: str) -> Complaint | None:
     normalized = receipt_normalize(receipt)
     if normalized is None:
         return None
-    return (
+    complaint = (
         Complaint.objects.select_related("service", "opd", "kelurahan__kecamatan", "reported_opd")
         .prefetch_related("oversight")
         .filter(receipt_hash=receipt_hash(normalized))
         .first()
     )
+    # A merged duplicate's receipt opens the original, which is where the work goes on.
+    for _hop in range(3):
+        if complaint is None or complaint.merged_into_id is None:
+            break
+        complaint = complaint.merged_into
+    return complaint
 
 
 def events_for_reporter(*, complaint: Complaint, after: int = 0) -> QuerySet[Event]:

@@ -242,7 +242,12 @@ def _stamp_clocks(
     """Start, stop and move the deadlines that the new status brings (PRODUCT.md §3)."""
     days = settings.PORTAL_DEADLINES
     status = complaint.status
-    if role in (Role.OPD, Role.ADMIN, Role.OVERSIGHT) and complaint.first_response_at is None:
+    # Sending a complaint to an office starts its first-response clock; it is not an answer.
+    if (
+        role in (Role.OPD, Role.ADMIN, Role.OVERSIGHT)
+        and complaint.first_response_at is None
+        and status != Status.ASSIGNED
+    ):
         complaint.first_response_at = now
     if status == Status.TRIAGE:
         complaint.triage_due_at = calendar.add_working_days(complaint.created_at, days["triage"])
@@ -606,3 +611,42 @@ def complaint_reporter_decision(
             role=Role.REPORTER,
             text="" if accept else "Pelapor belum puas dengan penyelesaian; pengaduan dibuka kembali",
         )
+
+
+MSG_MERGE_SELF = _("A complaint cannot be merged into itself.")
+MSG_MERGE_TARGET = _("The original complaint must be open and not itself a duplicate.")
+
+
+def complaint_merge(*, user, duplicate: Complaint, original: Complaint, reason: str = "") -> Event:
+    """The coordinator merges a duplicate into the original complaint.
+
+    The duplicate is closed and points to the original; its receipt opens the original from
+    then on, so its reporter follows the case that is actually worked on.
+    """
+    if duplicate.pk == original.pk:
+        raise ApplicationError(str(MSG_MERGE_SELF), errors={"original": [str(MSG_MERGE_SELF)]})
+    if not original.is_open or original.merged_into_id is not None:
+        raise ApplicationError(str(MSG_MERGE_TARGET), errors={"original": [str(MSG_MERGE_TARGET)]})
+    roles = staff_complaint_roles(user, duplicate)
+    role = next((r for r in (Role.COORDINATOR, Role.ADMIN) if r in roles), None)
+    if role is None:
+        raise ApplicationError(str(MSG_NO_ROLE), status=403)
+    with transaction.atomic():
+        event = complaint_transition(
+            complaint=duplicate,
+            target=Status.CLOSED,
+            role=role,
+            actor=user,
+            text=f"Digabungkan dengan laporan {original.reference} tentang hal yang sama",
+        )
+        duplicate.merged_into = original
+        duplicate.save(update_fields=["merged_into"])
+        if reason:
+            event_append(complaint=duplicate, kind=Event.Kind.NOTE, text=reason, public=False, actor=user)
+        event_append(
+            complaint=original,
+            kind=Event.Kind.MERGED,
+            text="Laporan lain tentang hal yang sama digabungkan ke laporan ini",
+            actor=user,
+        )
+        return event

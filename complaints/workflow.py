@@ -40,6 +40,9 @@ TRANSITIONS: dict[tuple[str, str], frozenset[Role]] = {
     (Status.RESOLVED, Status.IN_PROGRESS): frozenset({Role.REPORTER, Role.OVERSIGHT, Role.ADMIN}),
     (Status.CLOSED, Status.IN_PROGRESS): frozenset({Role.OVERSIGHT, Role.ADMIN}),
 }
+# A duplicate is closed by the coordinator when it is merged into the original complaint.
+for _status in (Status.TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS, Status.NEEDS_INFO):
+    TRANSITIONS[(_status, Status.CLOSED)] = frozenset({Role.COORDINATOR, Role.ADMIN})
 # Any open status may be referred to law enforcement or the Ombudsman, by the Inspektorat only.
 for _status in Status:
     if _status not in FINAL_STATUSES:

@@ -15,9 +15,14 @@ logger = logging.getLogger(__name__)
 
 
 def _jobs() -> list[tuple[str, float, object]]:
+    # Imported here: the app registry is ready only once the server starts the lifespan.
+    from complaints.clocks import clocks_run
     from complaints.events import outbox_sweep
 
-    return [("outbox", settings.PORTAL_OUTBOX_INTERVAL, outbox_sweep)]
+    return [
+        ("outbox", settings.PORTAL_OUTBOX_INTERVAL, outbox_sweep),
+        ("clocks", settings.PORTAL_CLOCKS_INTERVAL, clocks_run),
+    ]
 
 
 async def _every(name: str, seconds: float, job) -> None:

@@ -51,7 +51,7 @@ class ReporterConsumer(AsyncWebsocketConsumer):
         await self.close(code=CLOSE_RECONNECT)
 
     async def receive(self, text_data=None, bytes_data=None):
-        if bytes_data is not None or text_data is None or len(text_data) > MAX_MESSAGE_BYTES:
+        if bytes_data is not None or text_data is None or _too_big(text_data):
             await self.close(code=CLOSE_TOO_BIG)
             return
         message = _parse(text_data)
@@ -125,6 +125,11 @@ def _events_after(complaint, after: int, up_to: int | None) -> list[dict]:
     return [events.event_payload(row) for row in rows]
 
 
+def _too_big(text: str) -> bool:
+    # The limit is on the frame's UTF-8 bytes, not its characters (one may take four bytes).
+    return len(text) > MAX_MESSAGE_BYTES or len(text.encode()) > MAX_MESSAGE_BYTES
+
+
 def _parse(text: str) -> dict | None:
     try:
         message = json.loads(text)
@@ -164,7 +169,7 @@ class StaffConsumer(AsyncWebsocketConsumer):
         await self.close(code=CLOSE_RECONNECT)
 
     async def receive(self, text_data=None, bytes_data=None):
-        if text_data and len(text_data) <= MAX_MESSAGE_BYTES and _parse(text_data) == {"type": "ping"}:
+        if text_data and not _too_big(text_data) and _parse(text_data) == {"type": "ping"}:
             await self.send(text_data=json.dumps({"type": "pong"}))
             return
         await self.close(code=CLOSE_BAD_MESSAGE)

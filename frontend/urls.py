@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import views
+from frontend import staff, views
 
 app_name = "frontend"
 
@@ -12,11 +12,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("lapor/", views.report, name="report"),
     path("pantau/", views.track, name="track"),
-    path(
-        "staf/masuk/",
-        auth_views.LoginView.as_view(template_name="frontend/staff/login.html"),
-        name="login",
-    ),
+    path("pantau/balas/", views.track_action, {"action": "reply"}, name="track-reply"),
+    path("pantau/foto/", views.track_action, {"action": "photos"}, name="track-photos"),
+    path("pantau/keputusan/", views.track_action, {"action": "decision"}, name="track-decision"),
+    path("staf/", staff.inbox, name="staff-inbox"),
+    path("staf/pengaduan/<str:reference>/", staff.complaint_detail, name="staff-complaint"),
+    path("staf/masuk/", staff.StaffLoginView.as_view(), name="login"),
     path("staf/keluar/", auth_views.LogoutView.as_view(next_page="frontend:home"), name="logout"),
     path("staf/bukti/<uuid:evidence_id>/", views.evidence_file, name="evidence"),
     path(

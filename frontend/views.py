@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from api.inputs import ComplaintInput, ReceiptInput
 from api.throttles import throttle_wait
 from complaints.exceptions import ApplicationError
-from complaints.models import Category, Event, Evidence, Status
+from complaints.models import Category, Event, Evidence, RatingElement, Status
 from complaints.receipts import receipt_grouped
 from complaints.selectors import (
     complaint_delay_check,
@@ -27,7 +27,12 @@ from complaints.selectors import (
     reporter_can_decide,
     reporter_can_reply,
 )
-from complaints.services import complaint_submit
+from complaints.services import (
+    complaint_reporter_decision,
+    complaint_reporter_message,
+    complaint_reporter_photos,
+    complaint_submit,
+)
 from routing.selectors import kecamatan_list_with_kelurahan, opd_list_public, service_list_public
 
 
@@ -118,22 +123,7 @@ def _case_context(complaint) -> dict:
     }
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def track(request):
-    if request.method == "GET":
-        return render(request, "frontend/track.html")
-    refused = _throttled(request, "track", "frontend/track.html", {})
-    if refused:
-        return refused
-    form = ReceiptInput(data=request.POST)
-    if not form.is_valid():
-        return render(request, "frontend/track.html", {"errors": form.errors}, status=400)
-    receipt = form.validated_data["receipt"]
-    complaint = complaint_get_by_receipt(receipt=receipt)
-    if complaint is None:
-        message = _("No complaint matches this receipt. Check the 16 digits and try again.")
-        return render(request, "frontend/track.html", {"message": message}, status=404)
+def _track_page(request, complaint, receipt: str, *, status=200, message="", notice="", errors=None):
     context = {
         **_case_context(complaint),
         "labels": {
@@ -144,8 +134,74 @@ def track(request):
         "events": events_for_reporter(complaint=complaint),
         "can_reply": reporter_can_reply(complaint),
         "can_decide": reporter_can_decide(complaint),
+        "rating_elements": RatingElement.choices,
+        "message": message,
+        "notice": notice,
+        "errors": errors or {},
     }
-    return render(request, "frontend/track.html", context)
+    return render(request, "frontend/track.html", context, status=status)
+
+
+def _receipt_from(request):
+    """The complaint a POSTed receipt opens, or the tracking page that says why not."""
+    refused = _throttled(request, "track", "frontend/track.html", {})
+    if refused:
+        return None, None, refused
+    form = ReceiptInput(data=request.POST)
+    if not form.is_valid():
+        return None, None, render(request, "frontend/track.html", {"errors": form.errors}, status=400)
+    receipt = form.validated_data["receipt"]
+    complaint = complaint_get_by_receipt(receipt=receipt)
+    if complaint is None:
+        message = _("No complaint matches this receipt. Check the 16 digits and try again.")
+        return None, None, render(request, "frontend/track.html", {"message": message}, status=404)
+    return complaint, receipt, None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    if request.method == "GET":
+        return render(request, "frontend/track.html")
+    complaint, receipt, refused = _receipt_from(request)
+    return refused or _track_page(request, complaint, receipt)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def track_action(request, action: str):
+    """The reporter answers, adds photos, or accepts/disputes and rates (tracking page forms)."""
+    complaint, receipt, refused = _receipt_from(request)
+    if refused:
+        return refused
+    try:
+        if action == "reply":
+            body = request.POST.get("body", "").strip()
+            if not body or len(body) > 5000:
+                message = _("Write a message of at most 5000 characters.")
+                return _track_page(request, complaint, receipt, status=400, message=message,
+                                   errors={"body": [message]})
+            complaint_reporter_message(complaint=complaint, body=body)
+            notice = _("Your message was sent.")
+        elif action == "photos":
+            complaint_reporter_photos(complaint=complaint, photos=request.FILES.getlist("photos"))
+            notice = _("Your photos were added.")
+        else:
+            ratings = {
+                element: int(request.POST[f"rating_{element}"])
+                for element in RatingElement.values
+                if request.POST.get(f"rating_{element}", "").isdigit()
+            }
+            accept = request.POST.get("accept") == "true"
+            complaint_reporter_decision(complaint=complaint, accept=accept, ratings=ratings)
+            notice = _("Thank you. The complaint is closed.") if accept else _(
+                "The complaint was reopened; the office will continue."
+            )
+    except ApplicationError as error:
+        return _track_page(request, complaint, receipt, status=error.status, message=error.message,
+                           errors=error.errors)
+    complaint.refresh_from_db()
+    return _track_page(request, complaint, receipt, notice=notice)
 
 
 @never_cache

@@ -189,7 +189,11 @@ PORTAL_DEADLINES = {
     "resolve": env_int("PORTAL_DEADLINE_RESOLVE", 14),
     "resolve_pungli": env_int("PORTAL_DEADLINE_RESOLVE_PUNGLI", 60),
     "auto_close": env_int("PORTAL_DEADLINE_AUTO_CLOSE", 10),
+    # Working days past a missed deadline before the Inspektorat takes notice (escalation 2).
+    "escalate_inspektorat": env_int("PORTAL_DEADLINE_ESCALATE_INSPEKTORAT", 3),
 }
+# How often `make run`'s server runs the clocks (production: `manage.py run_clocks --loop`).
+PORTAL_CLOCKS_INTERVAL = float(env_str("PORTAL_CLOCKS_INTERVAL", "300"))
 PORTAL_TIME_ZONE = "Asia/Jakarta"
 PORTAL_INSPEKTORAT_CODE = "INSPEKTORAT"
 # How often the outbox sweeper looks for committed events that were not published.
@@ -216,6 +220,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "frontend:login"
+LOGIN_REDIRECT_URL = "frontend:staff-inbox"
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-bengkulu")
 
 REST_FRAMEWORK = {
@@ -294,8 +299,11 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
-        # Servers' access logs carry the client address: never emitted.
+        # Servers' access logs carry the client address: never emitted. uvicorn also reports
+        # each websocket handshake with the address at INFO on its error logger.
         "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "uvicorn.error": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "uvicorn": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.channels.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "daphne.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},

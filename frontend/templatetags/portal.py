@@ -49,3 +49,14 @@ def status_label(code):
         return Status(code).label
     except ValueError:
         return code
+
+
+@register.filter
+def getlist(querydict, key):
+    """``request.GET|getlist:"status"``: every value of a repeated query parameter."""
+    return querydict.getlist(key) if hasattr(querydict, "getlist") else []
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, key)

@@ -30,6 +30,9 @@ class Command(BaseCommand):
             access_log=False,
             ws_per_message_deflate=False,
             lifespan="on",
-            log_level="info",
+            # The project's LOGGING (config.settings.base) governs uvicorn's loggers too: no
+            # access log, no handshake lines carrying client addresses.
+            log_config=None,
+            log_level="warning",
             server_header=False,
         )

@@ -1,0 +1,107 @@
+"""Deadlines that act (PRODUCT.md F8): escalate breaches, auto-close silent resolutions.
+
+``clocks_run`` is idempotent and safe to run concurrently: each complaint is re-read under a
+row lock and its condition checked again, and each step records what it did (the escalation
+level of the current deadline, the status) so a second run finds nothing left to do.
+
+- A missed deadline escalates to the OPD head (level 1: an internal event, live to the OPD);
+  ``escalate_inspektorat`` working days later, still open, to the Inspektorat (level 2: the
+  Inspektorat gets an oversight copy and the reporter is told).
+- A complaint ``resolved`` with no reply from the reporter is closed at ``auto_close_at``.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from complaints.deadlines import WorkingCalendar
+from complaints.models import Complaint, Event, Status
+from complaints.selectors import OPEN_STATUSES, working_calendar
+from complaints.services import complaint_transition, event_append
+from complaints.workflow import Role
+from routing.models import Opd
+
+
+@dataclass
+class ClockReport:
+    escalated_to_head: int = 0
+    escalated_to_inspektorat: int = 0
+    auto_closed: int = 0
+
+
+def clocks_run(*, now=None) -> ClockReport:
+    now = now or timezone.now()
+    calendar = working_calendar()
+    report = ClockReport()
+    open_statuses = [status for status in OPEN_STATUSES if status != Status.RESOLVED]
+    breached = Complaint.objects.filter(status__in=open_statuses, due_at__lt=now).exclude(
+        escalation_level__gte=2, escalated_due_at=F("due_at")
+    )
+    for pk in breached.values_list("pk", flat=True).iterator():
+        level = _escalate(pk, now=now, calendar=calendar)
+        if level == 1:
+            report.escalated_to_head += 1
+        elif level == 2:
+            report.escalated_to_inspektorat += 1
+    silent = Complaint.objects.filter(status=Status.RESOLVED, auto_close_at__lt=now)
+    for pk in silent.values_list("pk", flat=True).iterator():
+        report.auto_closed += _auto_close(pk, now=now)
+    return report
+
+
+@transaction.atomic
+def _escalate(pk, *, now, calendar: WorkingCalendar) -> int:
+    """Raise the escalation of one complaint's current deadline by what is due; 0 if none."""
+    complaint = Complaint.objects.select_for_update().select_related("opd").get(pk=pk)
+    if complaint.status not in OPEN_STATUSES or complaint.status == Status.RESOLVED:
+        return 0
+    if complaint.due_at is None or complaint.due_at >= now:
+        return 0
+    level = complaint.escalation_level if complaint.escalated_due_at == complaint.due_at else 0
+    inspektorat_at = calendar.add_working_days(
+        complaint.due_at, settings.PORTAL_DEADLINES["escalate_inspektorat"]
+    )
+    if level == 0:
+        complaint.escalation_level, complaint.escalated_due_at = 1, complaint.due_at
+        complaint.save(update_fields=["escalation_level", "escalated_due_at"])
+        office = complaint.opd.name if complaint.opd_id else "koordinator pengaduan"
+        event_append(
+            complaint=complaint,
+            kind=Event.Kind.ESCALATED,
+            text=f"Batas waktu terlewati; diteruskan ke pimpinan {office}",
+            public=False,
+        )
+        return 1
+    if level == 1 and inspektorat_at < now:
+        complaint.escalation_level = 2
+        complaint.save(update_fields=["escalation_level"])
+        inspektorat = Opd.objects.filter(code=settings.PORTAL_INSPEKTORAT_CODE).first()
+        if inspektorat is not None and complaint.opd_id != inspektorat.pk:
+            complaint.oversight.add(inspektorat)
+        event_append(
+            complaint=complaint,
+            kind=Event.Kind.ESCALATED,
+            text="Batas waktu lama terlewati; Inspektorat Daerah ikut mengawasi",
+        )
+        return 2
+    return 0
+
+
+@transaction.atomic
+def _auto_close(pk, *, now) -> int:
+    complaint = Complaint.objects.select_for_update().get(pk=pk)
+    if complaint.status != Status.RESOLVED or complaint.auto_close_at is None or complaint.auto_close_at >= now:
+        return 0
+    complaint_transition(
+        complaint=complaint,
+        target=Status.CLOSED,
+        role=Role.SYSTEM,
+        text=(
+            "Ditutup otomatis: tidak ada tanggapan pelapor dalam "
+            f"{settings.PORTAL_DEADLINES['auto_close']} hari kerja setelah selesai"
+        ),
+    )
+    return 1

@@ -1,0 +1,31 @@
+"""`python manage.py run_clocks [--loop]`: escalate missed deadlines, auto-close silent cases.
+
+Idempotent and safe to run concurrently. Production runs it from a scheduler (e.g. every
+5 minutes from cron or a systemd timer) or as its own process with `--loop`; `make run` runs it
+inside its server.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from complaints.clocks import clocks_run
+
+
+class Command(BaseCommand):
+    help = "Escalate breached deadlines and auto-close resolved complaints with no reply."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loop", action="store_true", help="Run every PORTAL_CLOCKS_INTERVAL s.")
+
+    def handle(self, *args, loop: bool, **options):
+        while True:
+            report = clocks_run()
+            self.stdout.write(
+                f"Escalated to the OPD head: {report.escalated_to_head}; to the Inspektorat: "
+                f"{report.escalated_to_inspektorat}; auto-closed: {report.auto_closed}."
+            )
+            if not loop:
+                return
+            time.sleep(settings.PORTAL_CLOCKS_INTERVAL)
