@@ -97,6 +97,9 @@ class Complaint(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     assigned_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
+    first_response_days = models.PositiveSmallIntegerField(
+        _("working days to the first response"), null=True, blank=True
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     triage_due_at = models.DateTimeField(null=True, blank=True)
@@ -321,3 +324,80 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.opd or '-'}"
+
+
+# --- Rollups for the dashboards (complaints.rollups keeps them exact) -----------------------
+# Keyed by codes ("" for none) so that every key is a plain unique tuple on every database.
+
+
+class StatDaily(models.Model):
+    """Complaints received on ``day`` (WIB) by one OPD in one category, and what became of them."""
+
+    day = models.DateField()
+    opd = models.CharField(max_length=32, blank=True)  # OPD code; "" while in triage
+    category = models.CharField(max_length=16)
+    received = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)
+    fee_flagged = models.IntegerField(default=0)
+    excess = models.BigIntegerField(default=0)
+    resolved_on_time = models.IntegerField(default=0)
+    resolved_late = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "opd", "category"], name="stat_daily_key"
+            )
+        ]
+        indexes = [models.Index(fields=["day", "opd"])]
+
+
+class StatResponse(models.Model):
+    """How many complaints received on ``day`` got their first response after ``days`` working days."""
+
+    day = models.DateField()
+    opd = models.CharField(max_length=32, blank=True)  # OPD code; "" while in triage
+    days = models.PositiveSmallIntegerField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "opd", "days"], name="stat_response_key"
+            )
+        ]
+
+
+class StatHotspot(models.Model):
+    """Pungli reports received on ``day`` about one service in one kelurahan, with their excess."""
+
+    day = models.DateField()
+    kelurahan = models.CharField(max_length=20, blank=True)  # kelurahan code or ""
+    service = models.CharField(max_length=40, blank=True)  # service code or ""
+    reports = models.IntegerField(default=0)
+    excess = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "kelurahan", "service"], name="stat_hotspot_key"
+            )
+        ]
+
+
+class StatRating(models.Model):
+    """The sum and number of ratings of one SKM element given on ``day`` to an OPD's service."""
+
+    day = models.DateField()
+    opd = models.CharField(max_length=32, blank=True)  # OPD code; "" while in triage
+    service = models.CharField(max_length=40, blank=True)  # service code or ""
+    element = models.CharField(max_length=16)
+    total = models.IntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "opd", "service", "element"], name="stat_rating_key",
+            )
+        ]

@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from complaints import events
+from complaints import events, rollups
 from complaints.checks import delay_check
 from complaints.deadlines import WorkingCalendar, wib_date
 from complaints.evidence import SanitizedPhoto, photo_sanitize
@@ -119,7 +119,7 @@ def complaint_submit(
     receipt = receipt_new()
     stored: list[Evidence] = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), rollups.tracking(complaint):
             _insert_with_fresh_identifiers(complaint, receipt=receipt)
             event_append(complaint=complaint, kind=Event.Kind.STATUS)
             for photo in sanitized:
@@ -229,10 +229,12 @@ def complaint_transition(
                 str(MSG_TRANSITION)
                 % {"current": Status(complaint.status).label, "target": Status(target).label}
             )
-        now = timezone.now()
-        complaint.status = target
-        _stamp_clocks(complaint, now=now, role=role, calendar=calendar or working_calendar())
-        complaint.save()
+        with rollups.tracking(complaint):
+            complaint.status = target
+            _stamp_clocks(
+                complaint, now=timezone.now(), role=role, calendar=calendar or working_calendar()
+            )
+            complaint.save()
         return event_append(complaint=complaint, kind=Event.Kind.STATUS, text=text, actor=actor)
 
 
@@ -248,7 +250,7 @@ def _stamp_clocks(
         and complaint.first_response_at is None
         and status != Status.ASSIGNED
     ):
-        complaint.first_response_at = now
+        _mark_first_response(complaint, now=now, calendar=calendar)
     if status == Status.TRIAGE:
         complaint.triage_due_at = calendar.add_working_days(complaint.created_at, days["triage"])
         complaint.due_at = complaint.triage_due_at
@@ -269,6 +271,12 @@ def _stamp_clocks(
         complaint.closed_at = now
         complaint.auto_close_at = None
         complaint.due_at = None
+
+
+def _mark_first_response(complaint: Complaint, *, now: datetime, calendar: WorkingCalendar) -> None:
+    complaint.first_response_at = now
+    started = complaint.assigned_at or complaint.created_at
+    complaint.first_response_days = calendar.working_days_between(wib_date(started), wib_date(now))
 
 
 def event_append(
@@ -355,45 +363,51 @@ def complaint_reassign(
         if complaint.opd_id == opd.pk:
             message = str(MSG_REASSIGN_SAME) % {"opd": opd.name}
             raise ApplicationError(message, errors={"opd": [message]})
-        old_opd = complaint.opd
-        from_triage = complaint.status == Status.TRIAGE
-        RoutingFeedback.objects.create(
-            category=complaint.category,
-            description=complaint.description,
-            kelurahan_code=complaint.kelurahan.code if complaint.kelurahan_id else "",
-            involves_head=complaint.involves_head,
-            old_opd=old_opd,
-            new_opd=opd,
-            source=RoutingFeedback.Source.TRIAGE if from_triage else source,
-        )
-        complaint.opd = opd
-        complaint.routing_rule = "manual"
-        complaint.routing_confidence = 1.0
-        complaint.routing_reason = f"Diteruskan oleh petugas → {opd.name}"
-        complaint.save(update_fields=["opd", "routing_rule", "routing_confidence", "routing_reason"])
-        complaint.oversight.remove(opd)
-        event_append(complaint=complaint, kind=Event.Kind.NOTE, text=reason, public=False, actor=actor)
-        if from_triage:
-            return complaint_transition(
-                complaint=complaint, target=Status.ASSIGNED, role=role, actor=actor,
-                text=f"Diteruskan ke {opd.name}",
+        with rollups.tracking(complaint):
+            old_opd = complaint.opd
+            from_triage = complaint.status == Status.TRIAGE
+            RoutingFeedback.objects.create(
+                category=complaint.category,
+                description=complaint.description,
+                kelurahan_code=complaint.kelurahan.code if complaint.kelurahan_id else "",
+                involves_head=complaint.involves_head,
+                old_opd=old_opd,
+                new_opd=opd,
+                source=RoutingFeedback.Source.TRIAGE if from_triage else source,
             )
-        # A new office gets its own first-response clock; the resolution deadline stays.
-        calendar = working_calendar()
-        complaint.first_response_at = None
-        complaint.first_response_due_at = calendar.add_working_days(
-            timezone.now(), settings.PORTAL_DEADLINES["first_response"]
-        )
-        if complaint.status == Status.ASSIGNED:
-            complaint.due_at = complaint.first_response_due_at
-        complaint.save(update_fields=["first_response_at", "first_response_due_at", "due_at"])
-        return event_append(
-            complaint=complaint,
-            kind=Event.Kind.REASSIGNED,
-            text=f"Dialihkan ke {opd.name}",
-            actor=actor,
-            left_opd=old_opd.code if old_opd else None,
-        )
+            complaint.opd = opd
+            complaint.routing_rule = "manual"
+            complaint.routing_confidence = 1.0
+            complaint.routing_reason = f"Diteruskan oleh petugas → {opd.name}"
+            complaint.save(update_fields=["opd", "routing_rule", "routing_confidence", "routing_reason"])
+            complaint.oversight.remove(opd)
+            event_append(complaint=complaint, kind=Event.Kind.NOTE, text=reason, public=False, actor=actor)
+            if from_triage:
+                return complaint_transition(
+                    complaint=complaint, target=Status.ASSIGNED, role=role, actor=actor,
+                    text=f"Diteruskan ke {opd.name}",
+                )
+            # A new office gets its own first-response clock; the resolution deadline stays.
+            calendar = working_calendar()
+            complaint.first_response_at = None
+            complaint.first_response_days = None
+            complaint.first_response_due_at = calendar.add_working_days(
+                timezone.now(), settings.PORTAL_DEADLINES["first_response"]
+            )
+            if complaint.status == Status.ASSIGNED:
+                complaint.due_at = complaint.first_response_due_at
+            complaint.save(
+                update_fields=[
+                    "first_response_at", "first_response_days", "first_response_due_at", "due_at"
+                ]
+            )
+            return event_append(
+                complaint=complaint,
+                kind=Event.Kind.REASSIGNED,
+                text=f"Dialihkan ke {opd.name}",
+                actor=actor,
+                left_opd=old_opd.code if old_opd else None,
+            )
 
 
 def complaint_reroute_request(
@@ -506,10 +520,11 @@ def complaint_staff_message(*, user, complaint: Complaint, body: str, internal: 
         if not internal and not complaint.is_open:
             raise TransitionNotAllowed(str(MSG_CLOSED_FOR_MESSAGES))
         if not internal and complaint.first_response_at is None:
-            complaint.first_response_at = timezone.now()
-            if complaint.status == Status.ASSIGNED:
-                complaint.due_at = complaint.resolve_due_at
-            complaint.save(update_fields=["first_response_at", "due_at"])
+            with rollups.tracking(complaint):
+                _mark_first_response(complaint, now=timezone.now(), calendar=working_calendar())
+                if complaint.status == Status.ASSIGNED:
+                    complaint.due_at = complaint.resolve_due_at
+                complaint.save(update_fields=["first_response_at", "first_response_days", "due_at"])
         return event_append(
             complaint=complaint,
             kind=Event.Kind.NOTE if internal else Event.Kind.MESSAGE,
@@ -594,15 +609,17 @@ def complaint_reporter_decision(
         if ratings:
             if complaint.ratings.exists():
                 raise TransitionNotAllowed(str(MSG_ALREADY_RATED))
-            Rating.objects.bulk_create(
-                Rating(
-                    complaint=complaint,
-                    opd=complaint.opd,
-                    service=complaint.service,
-                    element=element,
-                    value=value,
+            rollups.ratings_add(
+                Rating.objects.bulk_create(
+                    Rating(
+                        complaint=complaint,
+                        opd=complaint.opd,
+                        service=complaint.service,
+                        element=element,
+                        value=value,
+                    )
+                    for element, value in ratings.items()
                 )
-                for element, value in ratings.items()
             )
             event_append(complaint=complaint, kind=Event.Kind.RATED, text="")
         return complaint_transition(
