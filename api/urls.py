@@ -2,11 +2,15 @@
 
 from django.urls import path
 
-from api.apis import complaints, directory, routing, staff
+from api.apis import complaints, directory, routing, staff, stats
 
 app_name = "api"
 
 urlpatterns = [
+    path("stats/overview/", stats.StatsOverviewApi.as_view(), name="stats-overview"),
+    path("stats/trend/", stats.StatsTrendApi.as_view(), name="stats-trend"),
+    path("stats/opds/", stats.StatsOpdsApi.as_view(), name="stats-opds"),
+    path("stats/hotspots/", stats.StatsHotspotsApi.as_view(), name="stats-hotspots"),
     path("directory/services/", directory.ServiceListApi.as_view(), name="directory-services"),
     path("directory/opds/", directory.OpdListApi.as_view(), name="directory-opds"),
     path("directory/areas/", directory.AreaListApi.as_view(), name="directory-areas"),

@@ -88,7 +88,7 @@ def event_send(event: Event, *, left_opd: str | None = None) -> None:
     summary = {"type": STAFF_MESSAGE, "complaint": staff_summary(complaint, event)}
     for group in staff_groups(complaint):
         send(group, summary)
-    if False:
+    if left_opd:
         send(opd_group(left_opd), {**summary, "complaint": {**summary["complaint"], "left": True}})
     send(STAFF_DASHBOARD, {"type": COUNTERS_MESSAGE, "counters": complaint_counters()})
 

@@ -22,7 +22,7 @@ from complaints.models import (
     Status,
 )
 from complaints.receipts import receipt_hash, receipt_normalize
-from complaints.workflow import Role, transition_allowed
+from complaints.workflow import STAFF_ACTION_TARGETS, Role, transition_allowed
 from routing import engine
 from routing.selectors import routing_facts, routing_rules
 
@@ -224,6 +224,20 @@ def complaint_get_for_staff(*, user, reference: str) -> Complaint:
     return complaint
 
 
+def complaint_get_after_action(*, complaint: Complaint) -> Complaint:
+    """The complaint as a staff action left it, for the user who just acted on it.
+
+    Not filtered by scope again: the action itself may have taken it out of the user's scope
+    (referred while visible only as overdue, reassigned away), and the user is owed the result
+    of what they did, not a 404 that reads as "nothing happened".
+    """
+    return (
+        Complaint.objects.select_related("service", "opd", "reported_opd", "kelurahan__kecamatan")
+        .prefetch_related("oversight", "evidence")
+        .get(pk=complaint.pk)
+    )
+
+
 def events_for_staff(*, complaint: Complaint) -> QuerySet[Event]:
     return Event.objects.filter(complaint=complaint).select_related("actor").order_by("seq")
 
@@ -234,9 +248,17 @@ def staff_allowed_targets(user, complaint: Complaint) -> list[str]:
     return [
         target
         for target in Status.values
-        if any(transition_allowed(current=complaint.status, target=target, role=role) for role in roles)
+        if target not in STAFF_ACTION_TARGETS
+        and any(transition_allowed(current=complaint.status, target=target, role=role) for role in roles)
     ]
 
 
 def is_overdue(complaint: Complaint) -> bool:
     return events.is_overdue(complaint)
+
+
+def can_view_dashboard(user) -> bool:
+    """The mayor's office, the Inspektorat and admins see the city's statistics."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or bool(staff_roles(user) & {StaffRole.WALIKOTA, StaffRole.INSPEKTORAT})

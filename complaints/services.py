@@ -39,7 +39,7 @@ from complaints.selectors import (
     staff_complaint_roles,
     working_calendar,
 )
-from complaints.workflow import Role, transition_allowed
+from complaints.workflow import STAFF_ACTION_TARGETS, Role, transition_allowed
 from routing import engine
 from routing.models import Kelurahan, Opd, RoutingFeedback, Service
 
@@ -485,6 +485,10 @@ def reroute_request_decide(
 
 MSG_NO_ROLE = _("You can see this complaint but not act on it.")
 MSG_MESSAGE_REQUIRED = _("Write the message the reporter will read.")
+MSG_TRANSITION_BY_ACTION = _(
+    "“%(target)s” is not set by a status change: route the complaint to an office to assign it, "
+    "or merge a duplicate into its original to close it."
+)
 MSG_CLOSED_FOR_MESSAGES = _("The complaint is closed; no more messages can be added.")
 # Statuses whose move must say something to the reporter: the question, the action, the reason.
 _NEEDS_MESSAGE = {Status.NEEDS_INFO, Status.RESOLVED, Status.REJECTED, Status.REFERRED}
@@ -500,6 +504,8 @@ def complaint_staff_transition(*, user, complaint: Complaint, target: str, messa
     roles = staff_complaint_roles(user, complaint)
     if not roles:
         raise ApplicationError(str(MSG_NO_ROLE), status=403)
+    if target in STAFF_ACTION_TARGETS:
+        raise TransitionNotAllowed(str(MSG_TRANSITION_BY_ACTION) % {"target": Status(target).label})
     for role in _ROLE_ORDER:
         if role in roles and transition_allowed(current=complaint.status, target=target, role=role):
             return complaint_transition(

@@ -49,6 +49,11 @@ for _status in Status:
         TRANSITIONS[(_status, Status.REFERRED)] = frozenset({Role.OVERSIGHT, Role.ADMIN})
 
 
+# Moves staff make through their own action, never as a bare status change: assigning needs the
+# office (``complaint_reassign``) and staff close only a duplicate, by merging it (``complaint_merge``).
+STAFF_ACTION_TARGETS = frozenset({Status.ASSIGNED, Status.CLOSED})
+
+
 def transition_allowed(*, current: str, target: str, role: Role) -> bool:
     return role in TRANSITIONS.get((current, target), frozenset())
 

@@ -8,12 +8,14 @@ browser sees every public event exactly once and in order (it also drops duplica
 """
 
 import asyncio
+import contextlib
 import json
 import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
+from redis.exceptions import RedisError
 
 from complaints import events
 from complaints.selectors import complaint_get_by_receipt, events_for_reporter, staff_channel_groups
@@ -27,9 +29,30 @@ CLOSE_RECONNECT = 4000  # "please reconnect": the socket reached its maximum age
 CLOSE_TOO_BIG = 1009
 CLOSE_SERVICE_RESTART = 1012  # the channel layer is unreachable: retry later
 MAX_MESSAGE_BYTES = 1024
+# How the Redis channel layer fails when Redis is stopped, restarting or unreachable.
+LAYER_ERRORS = (RedisError,)
 
 
-class ReporterConsumer(AsyncWebsocketConsumer):
+class LayerFailureCloses:
+    """When the channel layer fails under a socket, close it with 1012 so the client reconnects
+    (and resumes by seq) instead of an abnormal close and a traceback per socket. Channels
+    listens on the layer from the moment a socket opens, so this also covers a layer that is
+    already down at connect. The watchdog task goes with the socket."""
+
+    async def __call__(self, scope, receive, send):
+        try:
+            await super().__call__(scope, receive, send)
+        except LAYER_ERRORS as error:
+            logger.warning("Channel layer unreachable (%s); socket closed with 1012", type(error).__name__, exc_info=True)
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": CLOSE_SERVICE_RESTART})
+        finally:
+            watchdog = getattr(self, "watchdog", None)
+            if watchdog is not None:
+                watchdog.cancel()
+
+
+class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
     """``/ws/track/``: ``{"type": "auth", "receipt", "after"}`` first, then events (CONTRACT.md)."""
 
     group: str | None = None
@@ -138,7 +161,7 @@ def _parse(text: str) -> dict | None:
     return message if isinstance(message, dict) else None
 
 
-class StaffConsumer(AsyncWebsocketConsumer):
+class StaffConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
     """``/ws/staff/``: an inbox that moves by itself. Authenticated by the Django session and
     scoped exactly like the staff API (``staff_channel_groups`` mirrors its selector)."""
 
@@ -162,6 +185,9 @@ class StaffConsumer(AsyncWebsocketConsumer):
         self.groups_joined = groups
         await self.accept()
         await self.send(text_data=json.dumps({"type": "ready", "groups": len(groups)}))
+        if events.STAFF_DASHBOARD in groups:
+            counters = await database_sync_to_async(events.complaint_counters)()
+            await self.send(text_data=json.dumps({"type": "counters", **counters}))
         self.watchdog = asyncio.create_task(self._close_at_max_age())
 
     async def _close_at_max_age(self):

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from api.throttles import throttle_wait
-from complaints.exceptions import ApplicationError
+from complaints.exceptions import ApplicationError, ComplaintNotFound
 from complaints.filters import ComplaintFilter
 from complaints.models import Category, RatingElement, RerouteRequest, Status
 from complaints.selectors import (
@@ -104,7 +105,10 @@ def _pending_reroutes(user):
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_detail(request, reference):
-    complaint = complaint_get_for_staff(user=request.user, reference=reference)
+    try:
+        complaint = complaint_get_for_staff(user=request.user, reference=reference)
+    except ComplaintNotFound:
+        raise Http404 from None
     if request.method == "POST":
         try:
             done = _act(request, complaint)
@@ -112,6 +116,10 @@ def complaint_detail(request, reference):
             messages.error(request, error.message)
             return _detail_page(request, complaint, status=error.status, errors=error.errors)
         messages.success(request, done)
+        # The action may have taken the complaint out of the user's scope (referred while
+        # visible only as overdue, reassigned away): then back to the inbox, not to a 404.
+        if not complaints_visible_to(request.user).filter(pk=complaint.pk).exists():
+            return redirect("frontend:staff-inbox")
         return redirect("frontend:staff-complaint", reference=complaint.reference)
     return _detail_page(request, complaint)
 

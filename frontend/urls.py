@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import staff, views
+from frontend import dashboards, staff, views
 
 app_name = "frontend"
 
@@ -15,6 +15,10 @@ urlpatterns = [
     path("pantau/balas/", views.track_action, {"action": "reply"}, name="track-reply"),
     path("pantau/foto/", views.track_action, {"action": "photos"}, name="track-photos"),
     path("pantau/keputusan/", views.track_action, {"action": "decision"}, name="track-decision"),
+    path("transparansi/", dashboards.transparency, name="transparency"),
+    path("standar/", dashboards.standards, name="standards"),
+    path("standar/<str:code>/poster/", dashboards.poster, name="poster"),
+    path("dasbor/", dashboards.dashboard, name="dashboard"),
     path("staf/", staff.inbox, name="staff-inbox"),
     path("staf/pengaduan/<str:reference>/", staff.complaint_detail, name="staff-complaint"),
     path("staf/masuk/", staff.StaffLoginView.as_view(), name="login"),

@@ -20,6 +20,7 @@ from complaints.models import Status
 from complaints.selectors import (
     complaint_delay_check,
     complaint_fee_check,
+    complaint_get_after_action,
     complaint_get_for_staff,
     complaints_visible_to,
     events_for_staff,
@@ -161,7 +162,7 @@ class StaffTransitionApi(APIView):
             target=data.validated_data["to"],
             message=data.validated_data["message"],
         )
-        return _detail(request, reference)
+        return _detail(request, complaint)
 
 
 class StaffMessageApi(APIView):
@@ -176,7 +177,7 @@ class StaffMessageApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         complaint_staff_message(user=request.user, complaint=complaint, **data.validated_data)
-        return _detail(request, reference, status_code=status.HTTP_201_CREATED)
+        return _detail(request, complaint, status_code=status.HTTP_201_CREATED)
 
 
 class StaffReassignApi(APIView):
@@ -195,10 +196,10 @@ class StaffReassignApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         staff_reassign(user=request.user, complaint=complaint, **data.validated_data)
-        return _detail(request, reference)
+        return _detail(request, complaint)
 
 
-def _detail(request, reference, status_code=status.HTTP_200_OK) -> Response:
-    complaint = complaint_get_for_staff(user=request.user, reference=reference)
+def _detail(request, complaint, status_code=status.HTTP_200_OK) -> Response:
+    complaint = complaint_get_after_action(complaint=complaint)
     data = StaffComplaintDetailApi.OutputSerializer(complaint, context={"user": request.user}).data
     return Response(data, status=status_code)

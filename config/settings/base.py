@@ -124,7 +124,19 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # The layer waits for messages with a 5 s blocking BZPOPMIN; redis-py 8
+                        # reads with a 5 s socket timeout by default, which tore every idle
+                        # socket down after 5 s (channels_redis issue 422). Read longer than the
+                        # wait; connect quickly, and notice a dead or restarted Redis.
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 5,
+                        "socket_keepalive": True,
+                        "health_check_interval": 30,
+                    }
+                ],
                 "prefix": "laporpungli:asgi",
                 # Status events are tiny and a socket reads them at once; 100 queued messages
                 # means a reader that has stopped reading, and catch-up by seq repairs drops.

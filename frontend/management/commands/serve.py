@@ -8,6 +8,7 @@ socket).
 import os
 
 import uvicorn
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -19,8 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args, host: str, port: int, **options):
-        # One process: the outbox sweeper and the clocks run inside it (config.lifespan).
+        # One process: the outbox sweeper and the clocks run inside it (config.lifespan). The
+        # settings are loaded by now, so the environment alone would come too late.
         os.environ["PORTAL_IN_PROCESS_JOBS"] = "true"
+        settings.PORTAL_IN_PROCESS_JOBS = True
         self.stdout.write(f"Lapor Pungli: http://{host}:{port}/  (Ctrl+C to stop)")
         uvicorn.run(
             "config.asgi:application",
