@@ -1,6 +1,8 @@
 """Filters of the staff complaint lists (API and inbox page): one FilterSet, strict about input."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,13 +16,38 @@ SORTS = {
 }
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """``true`` or ``false`` (or empty: no filter); anything else is an error.
+
+    Django's NullBooleanField reads an unknown value as "unknown", which would turn
+    ``?overdue=maybe`` into a silently unfiltered list.
+    """
+
+    widget = forms.TextInput
+    TRUE = ("true", "True", "1")
+    FALSE = ("false", "False", "0")
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value is True or value in self.TRUE:
+            return True
+        if value is False or value in self.FALSE:
+            return False
+        raise ValidationError(_("Enter true or false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class ComplaintFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
     service = django_filters.CharFilter(field_name="service__code")
     opd = django_filters.CharFilter(field_name="opd__code")
     kecamatan = django_filters.CharFilter(field_name="kecamatan__code")
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
     created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
     sort = django_filters.ChoiceFilter(

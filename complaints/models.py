@@ -33,6 +33,9 @@ class Status(models.TextChoices):
 
 
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.REFERRED})
+# The same, in a fixed order: partial indexes and the queries they serve must spell it alike.
+FINAL_STATUS_LIST = sorted(FINAL_STATUSES)
+UNRESOLVED_EXCLUDED = sorted(FINAL_STATUSES | {Status.RESOLVED})
 
 
 class Complaint(models.Model):
@@ -126,6 +129,17 @@ class Complaint(models.Model):
             models.Index(fields=["opd", "status", "due_at"]),
             models.Index(fields=["status", "due_at"]),
             models.Index(fields=["status", "auto_close_at"]),
+            # "Overdue" counts of the dashboards read only open complaints.
+            models.Index(
+                fields=["due_at", "created_at", "opd"],
+                condition=~models.Q(status__in=FINAL_STATUS_LIST),
+                name="complaint_open_due",
+            ),
+            models.Index(
+                fields=["resolve_due_at", "created_at", "opd"],
+                condition=~models.Q(status__in=UNRESOLVED_EXCLUDED),
+                name="complaint_unresolved_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
