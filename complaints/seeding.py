@@ -75,7 +75,8 @@ def _city() -> _City:
 
 def seed_load(*, complaints: int, days: int = 730, seed: int = 2026, today: date | None = None) -> int:
     """Insert ``complaints`` synthetic complaints spread over the last ``days`` days."""
-    rng = random.Random(seed)
+    # Loading more into a loaded database must not draw the same ids again.
+    rng = random.Random(f"{seed}:{Complaint.objects.count()}")
     city = _city()
     calendar = working_calendar()
     today = today or datetime.now(WIB).date()

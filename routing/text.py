@@ -44,21 +44,23 @@ SLANG = {
     "ktpnya": "ktp", "kknya": "kk", "sampahnya": "sampah",
 }
 
-# Spellings of the same thing, unified before splitting into words.
-_VARIANTS = [
-    (re.compile(r"\b(?:e[\s\-_]?ktp|ktp[\s\-_]?el(?:ektronik)?|ktp[\s\-_]?elektronik)\b"), " ktp "),
-    (re.compile(r"\bkartu\s+tanda\s+penduduk\b"), " ktp "),
-    (re.compile(r"\bkartu\s+keluarga\b"), " kk "),
-    (re.compile(r"\bkartu\s+identitas\s+anak\b"), " kia "),
-    (re.compile(r"\bsurat\s+keterangan\s+tidak\s+mampu\b"), " sktm "),
-    (re.compile(r"\bak[\s\-/]?1\b|\bkartu\s+kuning\b"), " kartu ak1 "),
-    (re.compile(r"\buji\s*kir\b|\bkeur\b"), " uji kir "),
-    (re.compile(r"\bppdb\b|\bspmb\b"), " spmb "),
-]
+# Spellings of the same thing, unified word by word after slang: (words) -> (words).
+_VARIANTS = {
+    ("ektp",): ("ktp",), ("ktpel",): ("ktp",), ("e", "ktp"): ("ktp",), ("ktp", "el"): ("ktp",),
+    ("ktp", "elektronik"): ("ktp",), ("kartu", "tanda", "penduduk"): ("ktp",),
+    ("kartu", "keluarga"): ("kk",), ("kartu", "identitas", "anak"): ("kia",),
+    ("surat", "keterangan", "tidak", "mampu"): ("sktm",),
+    ("ak1",): ("kartu", "ak1"), ("ak", "1"): ("kartu", "ak1"), ("kartu", "kuning"): ("kartu", "ak1"),
+    ("kartu", "kartu", "ak1"): ("kartu", "ak1"),
+    ("ujikir",): ("uji", "kir"), ("keur",): ("uji", "kir"), ("ppdb",): ("spmb",),
+}
+_VARIANTS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+for _words_from, _words_to in sorted(_VARIANTS.items(), key=lambda item: -len(item[0])):
+    _VARIANTS_BY_FIRST.setdefault(_words_from[0], []).append((_words_from, _words_to))
+_MONEY_WORDS = ("ribu", "rebu", "juta")
 
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[a-z0-9]+")
-_REDUPLICATED = re.compile(r"[a-z]{3,}2")
 # Words that end in "nya" without it being a suffix.
 _NYA_ROOTS = frozenset({"bertanya", "menanya", "ditanya", "punyanya", "sesungguhnya"})
 
@@ -114,10 +116,12 @@ def stem(word: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case, compatibility characters unified, accents dropped, repeated letters cut."""
-    text = unicodedata.normalize("NFKD", text or "").lower()
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return _REPEATS.sub(r"\1", text)
+    """Lower case, compatibility characters unified, accents dropped."""
+    text = (text or "").lower()
+    if not text.isascii():  # most complaints are plain ASCII: skip the per-character work
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
+    return text
 
 
 def extract_amounts(folded: str) -> tuple[int, ...]:
@@ -133,7 +137,8 @@ def extract_amounts(folded: str) -> tuple[int, ...]:
             continue  # a small number or a decimal without a unit: a date, a time, a count
         if 0 < value <= 10_000_000_000:
             found.append(int(value))
-    found.extend(_amounts_in_words(folded))
+    if any(word in folded for word in _MONEY_WORDS):  # the words parser is the slow part
+        found.extend(_amounts_in_words(folded))
     return tuple(dict.fromkeys(found))
 
 
@@ -188,26 +193,53 @@ def _amounts_in_words(folded: str) -> list[int]:
 
 def words_of(text: str) -> list[str]:
     """Folded words with spelling variants unified and slang expanded."""
-    folded = fold(text)
-    for pattern, replacement in _VARIANTS:
-        folded = pattern.sub(replacement, folded)
-    words = []
-    for word in _WORD.findall(folded):
-        if _REDUPLICATED.fullmatch(word):
-            word = word[:-1]  # "jadi2" is "jadi-jadi"
-        elif len(word) > 5 and word.endswith("nya") and word not in _NYA_ROOTS:
-            word = word[:-3]  # "karcisnya", "lurahnya": the possessive says nothing of the topic
-        words.extend(SLANG.get(word, word).split())
-    return words
+    return _words(fold(text))
+
+
+def _words(folded: str) -> list[str]:
+    words: list[str] = []
+    for raw in _WORD.findall(folded):
+        words.extend(_normal_word(raw))
+    return _unify_variants(words)
+
+
+@lru_cache(maxsize=200_000)
+def _normal_word(word: str) -> tuple[str, ...]:
+    """One typed word as standard words: repeated letters cut, "jadi2" and "-nya" handled,
+    slang expanded ("gk" -> "tidak", "dll" -> "dan lain lain")."""
+    word = _REPEATS.sub(r"\1", word)
+    if len(word) > 3 and word[-1] == "2" and word[:-1].isalpha():
+        word = word[:-1]  # "jadi2" is "jadi-jadi"
+    elif len(word) > 5 and word.endswith("nya") and word not in _NYA_ROOTS:
+        word = word[:-3]  # "karcisnya", "lurahnya": the possessive says nothing of the topic
+    return tuple(SLANG.get(word, word).split())
+
+
+def _unify_variants(words: list[str]) -> list[str]:
+    if not any(word in _VARIANTS_BY_FIRST for word in words):
+        return words
+    unified: list[str] = []
+    position = 0
+    while position < len(words):
+        for variant, replacement in _VARIANTS_BY_FIRST.get(words[position], ()):
+            if tuple(words[position : position + len(variant)]) == variant:
+                unified.extend(replacement)
+                position += len(variant)
+                break
+        else:
+            unified.append(words[position])
+            position += 1
+    return unified
 
 
 def analyze(text: str) -> Analysis:
-    words = words_of(text)
+    folded = fold(text)
+    words = _words(folded)
     return Analysis(
         words=tuple(words),
         stems=tuple(stem(word) for word in words),
         weights=_context_weights(words),
-        amounts=extract_amounts(fold(text)),
+        amounts=extract_amounts(folded),
     )
 
 

@@ -1,0 +1,162 @@
+"""Routing speed in-process: text analysis + engine for a 300-character description.
+
+Target (PRODUCT.md §4 via the routing issue): ≥ 10,000 decisions per second. The rules are built
+without a database from the two fixture files (the directory and the default rules), the way
+``routing.selectors.routing_rules`` builds them from the admin's rows; the descriptions are the
+labelled complaints, joined and cut to 300 characters so every one is the same length.
+"""
+
+import json
+import time
+from pathlib import Path
+
+from tests.bench.common import Figure, django_setup
+
+ROOT = Path(__file__).resolve().parents[2]
+DIRECTORY = ROOT / "routing" / "data" / "kota_bengkulu.json"
+RULES = ROOT / "routing" / "data" / "rules_kota_bengkulu.json"
+LABELLED = ROOT / "tests" / "routing" / "data" / "labelled_complaints.jsonl"
+LENGTH = 300
+MIN_DECISIONS = 20_000
+TARGET = 10_000
+
+
+def rules_from_files(threshold: float):
+    """The engine's ``Rules`` from the fixture files, mirroring ``routing_rules()`` (all rows
+    of a fresh load are active; a text rule's id is its row index)."""
+    from routing import engine
+    from routing.text import analyze_pattern
+
+    directory = json.loads(DIRECTORY.read_text(encoding="utf-8"))
+    rules = json.loads(RULES.read_text(encoding="utf-8"))
+    targets = {"local_office": engine.LOCAL_OFFICE, "outside": engine.OUTSIDE}
+
+    def target(row: dict) -> str:
+        if row["target"] == "opd":
+            return row["opd"]
+        if row["target"] == "service":
+            return f"service:{row['service']}"
+        return targets[row["target"]]
+
+    return engine.Rules(
+        opds={row["code"]: row["name"] for row in directory["opd"]},
+        services={
+            row["code"]: engine.ServiceRoute(
+                code=row["code"], name=row["name"], opd=row["opd"] or None
+            )
+            for row in directory["services"]
+        },
+        areas={
+            row["code"]: engine.Area(code=row["code"], name=row["name"], kecamatan=row["kecamatan"])
+            for row in directory["kelurahan"]
+        },
+        kecamatan_names={row["code"]: row["name"] for row in directory["kecamatan"]},
+        kecamatan_offices={
+            row["kecamatan"]: row["code"] for row in directory["opd"] if row["kind"] == "kecamatan"
+        },
+        text_rules=[
+            engine.TextRule(
+                id=index,
+                kind=row["kind"],
+                terms=analyze_pattern(row["kind"], row["pattern"]),
+                label=row["pattern"],
+                weight=row["weight"],
+                target=target(row),
+                category=row.get("category", ""),
+            )
+            for index, row in enumerate(rules["text"])
+        ],
+        oversight=[
+            engine.OversightRule(when=row["when"], mode=row["mode"], opd=row["opd"])
+            for row in rules["oversight"]
+        ],
+        threshold=threshold,
+    )
+
+
+def descriptions() -> list[tuple[str, str, str | None]]:
+    """(category, 300-character text, kelurahan) for every labelled case: its text followed by
+    the next ones until there are 300 characters, cut there."""
+    rows = [
+        json.loads(line)
+        for line in LABELLED.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    cases = []
+    for index, row in enumerate(rows):
+        text, following = row["text"], index
+        while len(text) < LENGTH:
+            following = (following + 1) % len(rows)
+            text = f"{text} {rows[following]['text']}"
+        cases.append((row["category"], text[:LENGTH], row.get("kelurahan")))
+    return cases
+
+
+def facts_from(analysis, category: str, kelurahan: str | None):
+    from routing import engine
+
+    return engine.Facts(
+        category=category,
+        kelurahan=kelurahan,
+        words=analysis.words,
+        stems=analysis.stems,
+        weights=analysis.weights,
+    )
+
+
+def run() -> list[Figure]:
+    django_setup()
+    from django.conf import settings
+
+    from routing import engine
+    from routing.text import analyze, stem
+
+    rules = rules_from_files(settings.PORTAL_ROUTING_THRESHOLD)
+    cases = descriptions()
+    rounds = -(-MIN_DECISIONS // len(cases))  # enough passes for at least MIN_DECISIONS
+
+    # Cold: every word seen for the first time (the stemmer's cache emptied), one pass.
+    stem.cache_clear()
+    start = time.perf_counter()
+    for category, text, kelurahan in cases:
+        engine.route(facts_from(analyze(text), category, kelurahan), rules)
+    cold = len(cases) / (time.perf_counter() - start)
+
+    # Steady state, as in a running server: analysis and engine for every decision.
+    decisions = 0
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for category, text, kelurahan in cases:
+            engine.route(facts_from(analyze(text), category, kelurahan), rules)
+        decisions += len(cases)
+    full = decisions / (time.perf_counter() - start)
+
+    # The engine alone, with the analysis done beforehand.
+    prepared = [
+        facts_from(analyze(text), category, kelurahan) for category, text, kelurahan in cases
+    ]
+    decisions = 0
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for facts in prepared:
+            engine.route(facts, rules)
+        decisions += len(prepared)
+    alone = decisions / (time.perf_counter() - start)
+
+    return [
+        Figure(
+            "Routing decisions per second (300-char description, in-process)",
+            full,
+            "/s",
+            "≥ 10,000/s",
+            full >= TARGET,
+        ),
+        Figure("Routing engine alone, analysis precomputed", alone, "/s", "(informational)", None),
+        Figure(
+            "Routing with a cold stem cache (first sight of every word)",
+            cold,
+            "/s",
+            "(informational)",
+            None,
+        ),
+    ]
