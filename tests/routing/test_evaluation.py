@@ -68,8 +68,13 @@ def test_every_pungli_case_gives_the_inspektorat_a_copy(directory):
 
 @pytest.mark.django_db
 def test_a_case_involving_the_head_goes_to_the_inspektorat(directory):
-    case = Case(id="x", category="delay", text="KTP saya ditahan kepala dinas", expected="INSPEKTORAT",
-                involves_head=True)
+    case = Case(
+        id="x",
+        category="delay",
+        text="KTP saya ditahan kepala dinas",
+        expected="INSPEKTORAT",
+        involves_head=True,
+    )
     assert case_decide(case, routing_rules()).opd == "INSPEKTORAT"
 
 
@@ -118,7 +123,10 @@ def test_report_confusions_list_only_mistakes_most_frequent_first():
 def test_an_empty_report_is_zero_not_an_error():
     report = Report()
     assert (report.accuracy, report.triage_rate, report.per_label(), report.confusions()) == (
-        0.0, 0.0, {}, []
+        0.0,
+        0.0,
+        {},
+        [],
     )
     assert report_lines(report, title="nothing")[0] == "nothing: 0 cases"
 
@@ -160,8 +168,23 @@ def test_routing_eval_prints_the_figures_of_the_labelled_set(directory):
     assert "top-1 accuracy" in output
     assert "triage rate" in output
     assert "per OPD" in output
-    # The rules are not perfect on the held-out half, so there are confusions to show.
+    report = evaluate(cases_read(LABELLED, "test"), routing_rules())
+    assert f"({report.correct}/{report.total})" in output
+    # The confusion section is there exactly when some case was routed wrong.
+    assert ("confusion pairs (expected → predicted)" in output) == bool(report.mistakes)
+
+
+@pytest.mark.django_db
+def test_routing_eval_shows_confusions_when_there_are_mistakes(directory):
+    RoutingFeedback.objects.create(
+        category="other",
+        description="jukir minta 10rb tanpa karcis",
+        new_opd=Opd.objects.get(code="DLH"),
+        source=RoutingFeedback.Source.REASSIGN,
+    )
+    output = run_routing_eval("--file", "/nonexistent/labelled.jsonl")
     assert "confusion pairs (expected → predicted)" in output
+    assert "DLH → DISHUB: 1" in output
 
 
 @pytest.mark.django_db
@@ -183,7 +206,7 @@ def test_routing_eval_measures_the_recorded_reroutes(directory):
     )
     after = run_routing_eval("--split", "dev")
     assert "Recorded reroutes: 1 cases" in after
-    reroutes = after[after.index("Recorded reroutes"):]
+    reroutes = after[after.index("Recorded reroutes") :]
     assert "top-1 accuracy" in reroutes and "DLH" in reroutes
 
 

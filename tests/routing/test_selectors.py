@@ -36,7 +36,12 @@ def test_the_default_rules_are_all_read():
 def test_a_text_rule_is_read_with_its_analysed_pattern_and_target():
     row = TextRule.objects.get(kind="keyword", pattern="jukir", target="opd")
     rule = next(rule for rule in routing_rules().text_rules if rule.id == row.pk)
-    assert (rule.kind, rule.terms, rule.label, rule.target) == ("keyword", ("jukir",), "jukir", "DISHUB")
+    assert (rule.kind, rule.terms, rule.label, rule.target) == (
+        "keyword",
+        ("jukir",),
+        "jukir",
+        "DISHUB",
+    )
     assert rule.weight == row.weight
 
 
@@ -77,7 +82,10 @@ def test_the_rules_of_an_inactive_service_are_left_out():
 
 def test_a_rule_pointing_to_a_service_routes_like_the_service():
     TextRule.objects.create(
-        kind="keyword", pattern="zorglub", target="service", weight=3,
+        kind="keyword",
+        pattern="zorglub",
+        target="service",
+        weight=3,
         service=Service.objects.get(code="KK"),
     )
     decision = route("zorglub")
@@ -112,7 +120,9 @@ def test_deactivating_the_pungli_copy_rule_stops_the_copy():
     decision = route("jukir minta uang", category="pungli")
     assert decision.opd == "DISHUB"
     assert decision.oversight == ()
-    assert "INSPEKTORAT" not in {rule.opd for rule in routing_rules().oversight if rule.when == "pungli"}
+    assert "INSPEKTORAT" not in {
+        rule.opd for rule in routing_rules().oversight if rule.when == "pungli"
+    }
 
 
 def test_an_oversight_rule_of_an_inactive_opd_is_left_out():
@@ -128,13 +138,42 @@ def test_another_copy_rule_adds_a_copy():
 
 def test_routing_facts_carry_the_analysed_description():
     facts, analysis = routing_facts(
-        category="pungli", description="Jukir minta 10rb", service="PARKIR-MOTOR",
-        opd="DISHUB", kelurahan="17.71.06.1006", involves_head=True,
+        category="pungli",
+        description="Jukir minta 10rb",
+        service="PARKIR-MOTOR",
+        opd="DISHUB",
+        kelurahan="17.71.06.1006",
+        involves_head=True,
     )
     assert facts.words == analysis.words == ("jukir", "minta", "10rb")
     assert facts.stems == analysis.stems
     assert facts.weights == analysis.weights
     assert analysis.amounts == (10000,)
     assert (facts.category, facts.service, facts.opd, facts.kelurahan, facts.involves_head) == (
-        "pungli", "PARKIR-MOTOR", "DISHUB", "17.71.06.1006", True
+        "pungli",
+        "PARKIR-MOTOR",
+        "DISHUB",
+        "17.71.06.1006",
+        True,
     )
+
+
+def test_the_benchmark_builds_the_same_rules_from_the_fixture_files(settings):
+    """``tests/bench/bench_routing.py`` measures rules built without a database; they must route
+    every labelled case exactly as the rules read from the freshly loaded tables."""
+    from routing.evaluation import case_decide, cases_read
+    from tests.bench.bench_routing import LABELLED, rules_from_files
+
+    from_files = rules_from_files(settings.PORTAL_ROUTING_THRESHOLD)
+    from_tables = routing_rules()
+    assert len(from_files.text_rules) == len(from_tables.text_rules)
+    assert set(from_files.oversight) == set(from_tables.oversight)
+    for case in cases_read(LABELLED):
+        decided = case_decide(case, from_files)
+        expected = case_decide(case, from_tables)
+        assert (decided.opd, decided.oversight, decided.confidence, decided.reason) == (
+            expected.opd,
+            expected.oversight,
+            expected.confidence,
+            expected.reason,
+        ), case.id

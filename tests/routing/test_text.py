@@ -6,7 +6,15 @@ weights that mute negated words and landmarks, and rupiah amounts written every 
 
 import pytest
 
-from routing.text import LANDMARK_WEIGHT, analyze, analyze_pattern, extract_amounts, fold, stem, words_of
+from routing.text import (
+    LANDMARK_WEIGHT,
+    analyze,
+    analyze_pattern,
+    extract_amounts,
+    fold,
+    stem,
+    words_of,
+)
 
 
 def amounts(text: str) -> tuple[int, ...]:
@@ -55,7 +63,10 @@ def test_slang_that_stands_for_several_words_is_split():
     assert words_of("dll") == ["dan", "lain", "lain"]
 
 
-@pytest.mark.parametrize("spelling", ["e-KTP", "KTP-el", "ektp", "E KTP", "e_ktp", "KTP elektronik", "kartu tanda penduduk"])
+@pytest.mark.parametrize(
+    "spelling",
+    ["e-KTP", "KTP-el", "ektp", "E KTP", "e_ktp", "KTP elektronik", "kartu tanda penduduk"],
+)
 def test_spellings_of_the_identity_card_become_ktp(spelling):
     assert words_of(f"urus {spelling} lama") == ["urus", "ktp", "lama"]
 
@@ -69,7 +80,11 @@ def test_kartu_keluarga_becomes_kk():
 
 def test_nya_suffix_is_dropped():
     assert words_of("karcisnya tidak dikasih, lurahnya diam") == [
-        "karcis", "tidak", "dikasih", "lurah", "diam"
+        "karcis",
+        "tidak",
+        "dikasih",
+        "lurah",
+        "diam",
     ]
 
 
@@ -257,7 +272,9 @@ def test_a_phrase_pattern_keeps_its_words_in_order():
     assert analyze_pattern("phrase", "tdk ada karcis") == ("tidak", "ada", "karcis")
 
 
-@pytest.mark.parametrize(("kind", "pattern"), [("keyword", "!!!"), ("phrase", "😡 ..."), ("stem", "yang")])
+@pytest.mark.parametrize(
+    ("kind", "pattern"), [("keyword", "!!!"), ("phrase", "😡 ..."), ("stem", "yang")]
+)
 def test_a_pattern_with_nothing_left_is_empty(kind, pattern):
     assert analyze_pattern(kind, pattern) == ()
 
