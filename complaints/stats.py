@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -185,12 +185,15 @@ def _open_overdue(period: Period, *, deadline: str, group: str | None = None):
     Each shape of the query is served by a partial index on the complaints still waiting.
     """
     waiting = FINAL_STATUS_LIST if deadline == "due_at" else UNRESOLVED_EXCLUDED
+    # Now() (SQL CURRENT_TIMESTAMP), not a literal: PostgreSQL then estimates the range well
+    # and reads the partial index alone (index-only scan) instead of visiting the table.
     rows = Complaint.objects.filter(
-        period.created_filter(), ~Q(status__in=waiting), **{f"{deadline}__lt": timezone.now()}
+        period.created_filter(), ~Q(status__in=waiting), **{f"{deadline}__lt": Now()}
     )
     if group is None:
         return rows.count()
-    return dict(rows.values_list(group).annotate(n=Count("pk")).values_list(group, "n"))
+    # COUNT(*), not COUNT(id): the id is not in the index, and reading it means the table.
+    return dict(rows.values_list(group).annotate(n=Count("*")).values_list(group, "n"))
 
 
 def overview(period: Period) -> dict:

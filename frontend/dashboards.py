@@ -5,9 +5,11 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from complaints import stats
 from complaints.exceptions import ApplicationError
@@ -18,6 +20,7 @@ from routing.models import Service
 from routing.selectors import service_list_public
 
 PUBLIC_PERIOD_DAYS = 365
+PUBLIC_CACHE_SECONDS = 300
 
 
 def _period(request, *, default_days: int = stats.DEFAULT_PERIOD_DAYS):
@@ -61,7 +64,12 @@ def transparency(request):
         period = _period(request, default_days=PUBLIC_PERIOD_DAYS)
     except ApplicationError as error:
         return render(request, "frontend/transparency.html", {"error": error.message}, status=400)
-    figures = stats.public_figures(period)
+    # Public and anonymous, so the busiest page: the figures are kept for a few minutes.
+    figures = cache.get_or_set(
+        f"public-figures:{period.start}:{period.end}:{get_language()}",
+        lambda: stats.public_figures(period),
+        PUBLIC_CACHE_SECONDS,
+    )
     return render(
         request,
         "frontend/transparency.html",
