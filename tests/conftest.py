@@ -48,3 +48,12 @@ def evidence_dir(settings) -> Path:
 @pytest.fixture
 def upload_temp_dir(settings) -> Path:
     return Path(settings.FILE_UPLOAD_TEMP_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (rate-limit counters, cached public figures)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -23,3 +23,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {scope: None for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
 }
+# A process-local cache: each test starts empty (tests/conftest.py clears it) without ever
+# flushing a shared Redis; the channel layer still uses Redis under `make test-services`.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
