@@ -43,7 +43,8 @@ class LayerFailureCloses:
         try:
             await super().__call__(scope, receive, send)
         except LAYER_ERRORS as error:
-            logger.warning("Channel layer unreachable (%s); socket closed with 1012", type(error).__name__, exc_info=True)
+            name = type(error).__name__
+            logger.warning("Channel layer unreachable (%s); socket closed with 1012", name)
             with contextlib.suppress(Exception):
                 await send({"type": "websocket.close", "code": CLOSE_SERVICE_RESTART})
         finally:

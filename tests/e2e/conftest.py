@@ -1,31 +1,39 @@
-"""End-to-end fixtures: a real ASGI server in a subprocess and a real Chromium driving it.
+"""End-to-end fixtures: real ASGI servers in subprocesses and a real Chromium driving them.
 
-``live_server_url`` migrates a fresh SQLite database in a temporary folder, loads the Kota Bengkulu
-directory and starts ``python manage.py serve`` (the server of ``make run``) on a free port, with
-rate limits off. It is the base URL (a ``str``) and carries the server's media folder as
-``.media_root``, so tests can inspect what the server stored.
+Everything is started through ``tests.e2e.servers`` (the one way to start servers):
+
+- ``e2e_database``: one database for the session, prepared like `make run` does (``migrate``,
+  ``load_directory``, ``seed_demo`` with ``servers.DEMO_PASSWORD``; only the password hashes are
+  cheaper, see ``tests.e2e.seed_settings``): a temporary SQLite file, or, under
+  `make test-services` (``DATABASE_URL`` on PostgreSQL), a dedicated PostgreSQL database created
+  for the run and dropped after it. Every server below uses it.
+- ``e2e_redis``: a private ``redis-server`` on a free port (never the machine's shared Redis).
+- ``live_server_url``: ``python manage.py serve`` (the server of `make run`), rate limits off. On
+  the embedded default (the in-memory channel layer) under `make test`; on ``e2e_redis`` when the
+  environment has ``REDIS_URL`` (`make test-services`). It is the base URL (a ``str``) and carries
+  the server's media folder as ``.media_root``, so tests can inspect what the server stored.
+- ``server_pair``: two ``uvicorn config.asgi:application`` processes sharing ``e2e_redis`` and the
+  database, as a multi-worker deployment runs.
+- ``start_server(name, redis_url=None, command="uvicorn", **env)``: more servers for one test
+  (stopped at its end).
 
 ``page`` is a phone-sized (390×844), Indonesian-locale page in a fresh browser context per test.
 ``screenshot`` saves a picture of a step under ``test-artifacts/e2e/`` (git-ignored); a failing
-test also leaves one there.
+test also leaves one there, and its report shows what the servers logged during the test.
 
-Chromium is the system one (``/usr/bin/chromium``, or ``E2E_CHROMIUM``); the tests are skipped
-when it is missing.
+Chromium is the system one (``/usr/bin/chromium``, or ``E2E_CHROMIUM``); the browser tests are
+skipped when it is missing, the Redis tests when ``redis-server`` is.
 """
 
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.servers import REDIS_SERVER, AppServer, E2eDatabase, PrivateRedis, server_env
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = PROJECT_DIR / "test-artifacts" / "e2e"
@@ -39,7 +47,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 390, "height": 844}
-STARTUP_SECONDS = 30
+# Every server started in this session, for the failure report (see the hook at the end).
+STARTED: list[AppServer] = []
 
 
 class LiveServerUrl(str):
@@ -55,96 +64,87 @@ class LiveServerUrl(str):
         return value
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _server_env(tmp: Path) -> dict[str, str]:
-    env = os.environ.copy()
-    env.update(
-        {
-            "DATABASE_URL": f"sqlite:///{tmp / 'e2e.sqlite3'}",
-            "MEDIA_ROOT": str(tmp / "media"),
-            "SECRET_KEY": "e2e-test-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
-            "DEBUG": "true",
-            "DEMO_PASSWORD": "e2e-demo-password",
-            "PORTAL_RATE_SUBMIT": "off",
-            "PORTAL_RATE_TRACK": "off",
-            "PORTAL_RATE_PREVIEW": "off",
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    # Redis only when the environment provides it (`make test-services`); otherwise the
-    # embedded in-memory channel layer and cache.
-    if not os.environ.get("REDIS_URL"):
-        env.pop("REDIS_URL", None)
-    return env
-
-
-def _manage(*args: str, env: dict[str, str]) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"manage.py {' '.join(args)} failed ({result.returncode}):\n"
-            f"{result.stdout}\n{result.stderr}"
-        )
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
+@pytest.fixture(scope="session")
+def e2e_workdir():
+    path = Path(tempfile.mkdtemp(prefix="laporpungli-e2e-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def live_server_url():
-    tmp = Path(tempfile.mkdtemp(prefix="laporpungli-e2e-"))
-    env = _server_env(tmp)
-    _manage("migrate", "--noinput", env=env)
-    _manage("load_directory", env=env)
-
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log_path = tmp / "server.log"
-    log = open(log_path, "wb")  # noqa: SIM115 (closed at teardown)
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+def e2e_database(e2e_workdir):
+    database = E2eDatabase(e2e_workdir)
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not _answers(url + "/"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"The server at {url} did not answer GET / with 200 "
-                    f"(exit code {process.poll()}):\n{log_path.read_text(errors='replace')}"
-                )
-            time.sleep(0.1)
-        yield LiveServerUrl(url, tmp / "media", log_path)
+        database.create()
+        yield database
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        database.drop()
+
+
+def require_redis_server() -> None:
+    if REDIS_SERVER is None:
+        pytest.skip("redis-server is not installed")
+
+
+@pytest.fixture(scope="session")
+def e2e_redis(e2e_workdir):
+    require_redis_server()
+    redis = PrivateRedis(e2e_workdir / "redis").start()
+    yield redis
+    redis.stop()
+
+
+class Servers:
+    """Servers started by one fixture, stopped together at its teardown."""
+
+    def __init__(self, database: E2eDatabase, workdir: Path):
+        self.database, self.workdir, self.started = database, workdir, []
+
+    def start(
+        self, name: str, *, redis_url: str | None = None, command: str = "uvicorn", **env: str
+    ) -> AppServer:
+        env = server_env(self.database, redis_url=redis_url, **env)
+        server = AppServer(name, env, self.workdir, command=command)
+        self.started.append(server)
+        STARTED.append(server)
+        return server.start()
+
+    def stop(self) -> None:
+        for server in reversed(self.started):
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server_url(request, e2e_database, e2e_workdir):
+    redis_url = request.getfixturevalue("e2e_redis").url if os.environ.get("REDIS_URL") else None
+    servers = Servers(e2e_database, e2e_workdir)
+    try:
+        server = servers.start("serve", redis_url=redis_url, command="serve")
+        yield LiveServerUrl(server.url, e2e_database.media_root, server.log_path)
+    finally:
+        servers.stop()
+
+
+@pytest.fixture(scope="session")
+def server_pair(e2e_database, e2e_redis, e2e_workdir) -> tuple[AppServer, AppServer]:
+    """Servers A and B: two processes, one Redis, one database (no in-process jobs)."""
+    servers = Servers(e2e_database, e2e_workdir)
+    try:
+        server_a = servers.start("A", redis_url=e2e_redis.url)
+        server_b = servers.start("B", redis_url=e2e_redis.url)
+        yield server_a, server_b
+    finally:
+        servers.stop()
+
+
+@pytest.fixture
+def start_server(e2e_database, e2e_workdir):
+    """``start_server(name, redis_url=..., command=..., **env)``: a server for this test."""
+    servers = Servers(e2e_database, e2e_workdir)
+    try:
+        yield servers.start
+    finally:
+        servers.stop()
 
 
 @pytest.fixture(scope="session")
@@ -202,21 +202,19 @@ def screenshot(request):
 
 @pytest.fixture(autouse=True)
 def _server_log_mark(request):
-    """Remember where the server's log stood when the test began (see the hook below)."""
-    if "live_server_url" in request.fixturenames:
-        server = request.getfixturevalue("live_server_url")
-        request.node.server_log_offset = server.log_path.stat().st_size
+    """Remember where each server's log stood when the test began (see the hook below)."""
+    request.node.server_log_offsets = {server.log_path: server.log_size() for server in STARTED}
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """Keep each phase's report on the item (``page`` reads it); a failure shows the server log."""
+    """Keep each phase's report on the item (``page`` reads it); a failure shows server logs."""
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
-    server = getattr(item, "funcargs", {}).get("live_server_url")
-    if report.when == "call" and report.failed and server is not None:
-        with open(server.log_path, "rb") as log:
-            log.seek(getattr(item, "server_log_offset", 0))
-            text = log.read()[-20000:].decode(errors="replace")
-        report.sections.append(("server log during this test", text))
+    if report.when == "call" and report.failed:
+        offsets = getattr(item, "server_log_offsets", {})
+        for server in STARTED:
+            text = server.log_text(offsets.get(server.log_path, 0))
+            if text.strip():
+                report.sections.append((f"log of server {server.name} during this test", text))
