@@ -27,12 +27,6 @@
     hour: "2-digit", minute: "2-digit", hour12: false
   });
 
-  function setState(state) {
-    indicator.hidden = false;
-    indicator.className = "live-status " + state;
-    indicator.textContent = indicator.dataset[state];
-  }
-
   function render(event) {
     if (seen[event.seq]) return;  // a duplicate (replayed, or published twice)
     seen[event.seq] = true;
@@ -70,49 +64,9 @@
     }
   }
 
-  // --- Websocket with backoff and jitter -------------------------------------------------------
-  var socket = null;
-  var attempts = 0;
-  var everConnected = false;
+  // --- Live: a websocket (backoff, heartbeat and state in live.js), polling if blocked ------------
   var pollTimer = null;
-  var heartbeat = null;
 
-  function connect() {
-    if (!window.WebSocket) return startPolling();
-    setState(everConnected ? "reconnecting" : "connecting");
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + form.dataset.wsPath);
-    socket.onopen = function () {
-      socket.send(JSON.stringify({ type: "auth", receipt: receipt, after: lastSeq }));
-    };
-    socket.onmessage = function (message) {
-      var data = JSON.parse(message.data);
-      if (data.type === "ready") {
-        attempts = 0;
-        everConnected = true;
-        stopPolling();
-        setState("live");
-        clearInterval(heartbeat);
-        heartbeat = setInterval(function () {
-          if (socket && socket.readyState === 1) socket.send('{"type":"ping"}');
-        }, 25000);
-      } else if (data.type === "event") {
-        render(data);
-      }
-    };
-    socket.onclose = function (close) {
-      clearInterval(heartbeat);
-      socket = null;
-      if (close.code === 4403) return;  // this receipt opens nothing: do not retry
-      attempts += 1;
-      if (!everConnected && attempts >= 4) startPolling();
-      var delay = Math.min(30000, 1000 * Math.pow(2, attempts - 1));
-      setTimeout(connect, delay / 2 + Math.random() * delay / 2);
-      if (!pollTimer) setState("reconnecting");
-    };
-  }
-
-  // --- Polling fallback (websockets blocked) ------------------------------------------------
   function poll() {
     fetch(form.dataset.apiUrl, {
       method: "POST",
@@ -127,17 +81,30 @@
   }
   function startPolling() {
     if (pollTimer) return;
-    setState("polling");
+    live.setState("polling");
     poll();
     pollTimer = setInterval(poll, 30000);
   }
-  function stopPolling() {
-    clearInterval(pollTimer);
-    pollTimer = null;
-  }
+
+  var live = window.LaporLive({
+    path: form.dataset.wsPath,
+    indicator: indicator,
+    onOpen: function (socket) {
+      socket.send(JSON.stringify({ type: "auth", receipt: receipt, after: lastSeq }));
+    },
+    onMessage: function (data) {
+      if (data.type === "ready") {
+        clearInterval(pollTimer);
+        pollTimer = null;
+      } else if (data.type === "event") {
+        render(data);
+      }
+    },
+    onGiveUp: function () { setTimeout(startPolling, 0); },
+    quietState: function () { return Boolean(pollTimer); }
+  });
 
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "visible" && !socket) { attempts = 0; connect(); }
+    if (document.visibilityState === "visible") live.reconnectNow();
   });
-  connect();
 })();
