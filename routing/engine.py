@@ -112,7 +112,7 @@ class Rules:
     kecamatan_offices: Mapping[str, str] = field(default_factory=dict)  # kecamatan -> OPD
     text_rules: Sequence[TextRule] = ()
     oversight: Sequence[OversightRule] = ()
-    threshold: float = 0.5
+    threshold: float = 0.4
 
     def __post_init__(self):
         for name in ("opds", "services", "areas", "kecamatan_names", "kecamatan_offices"):

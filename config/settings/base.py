@@ -217,7 +217,7 @@ PORTAL_WS_MAX_AGE = 12 * 3600
 # `manage.py serve` (make run) runs the outbox sweeper and the clocks inside the server process.
 PORTAL_IN_PROCESS_JOBS = env_bool("PORTAL_IN_PROCESS_JOBS", False)
 # Below this confidence a complaint routed by its words alone waits for the coordinator.
-PORTAL_ROUTING_THRESHOLD = float(env_str("PORTAL_ROUTING_THRESHOLD", "0.34"))
+PORTAL_ROUTING_THRESHOLD = float(env_str("PORTAL_ROUTING_THRESHOLD", "0.4"))
 
 # --- Auth and API -------------------------------------------------------------------------
 
