@@ -55,7 +55,8 @@ def clocks_run(*, now=None) -> ClockReport:
 @transaction.atomic
 def _escalate(pk, *, now, calendar: WorkingCalendar) -> int:
     """Raise the escalation of one complaint's current deadline by what is due; 0 if none."""
-    complaint = Complaint.objects.select_for_update().select_related("opd").get(pk=pk)
+    # Lock the complaint's row only: PostgreSQL refuses FOR UPDATE on the outer join to the OPD.
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("opd").get(pk=pk)
     if complaint.status not in OPEN_STATUSES or complaint.status == Status.RESOLVED:
         return 0
     if complaint.due_at is None or complaint.due_at >= now:

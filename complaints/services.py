@@ -261,6 +261,9 @@ def _stamp_clocks(
         complaint.resolve_due_at = calendar.add_working_days(now, resolve_days)
         complaint.due_at = complaint.first_response_due_at
     elif status in (Status.IN_PROGRESS, Status.NEEDS_INFO):
+        # Reopened (disputed, or by the Inspektorat): the earlier resolution no longer counts,
+        # or the compliance figures would count it both as kept and as still waiting.
+        complaint.resolved_at = None
         complaint.auto_close_at = None
         complaint.due_at = complaint.resolve_due_at
     elif status == Status.RESOLVED:
@@ -421,7 +424,9 @@ def complaint_reroute_request(
         raise ApplicationError(str(MSG_REASON_REQUIRED), errors={"reason": [str(MSG_REASON_REQUIRED)]})
     with transaction.atomic():
         complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
-        if not complaint.is_open or complaint.opd_id is None:
+        # Resolved: waiting for the reporter; it could never be reassigned, so the request
+        # would stay pending for good (complaint_reassign refuses the same statuses).
+        if not complaint.is_open or complaint.status == Status.RESOLVED or complaint.opd_id is None:
             raise TransitionNotAllowed(
                 str(MSG_REASSIGN_CLOSED) % {"status": Status(complaint.status).label}
             )

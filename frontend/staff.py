@@ -54,8 +54,10 @@ class StaffLoginView(auth_views.LoginView):
         wait = throttle_wait(request, "login")
         if wait is not None:
             form = self.get_form()
-            form.add_error(None, _("Too many login attempts; try again in %(seconds)s seconds.") % {"seconds": wait})
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            message = _("Too many login attempts; try again in %(seconds)s seconds.") % {"seconds": wait}
+            form.add_error(None, message)
+            context = self.get_context_data(form=form, throttled=message)
+            return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
 
@@ -210,7 +212,7 @@ def _detail_page(request, complaint, *, status=200, errors=None):
         "can_act": bool(roles) and complaint.is_open,
         "can_note": bool(roles),
         "can_reassign": bool(roles & {Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN}) and complaint.is_open,
-        "can_reroute": Role.OPD in roles and complaint.is_open,
+        "can_reroute": Role.OPD in roles and complaint.is_open and complaint.status != Status.RESOLVED,
         "can_merge": bool(roles & {Role.COORDINATOR, Role.ADMIN}) and complaint.is_open,
         "reroutes": complaint.reroute_requests.select_related("from_opd", "suggested_opd"),
         "can_decide_reroute": bool(roles & {Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN}),

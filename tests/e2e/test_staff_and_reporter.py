@@ -42,7 +42,7 @@ DESKTOP = {"width": 1280, "height": 900}
 HEAD = "kepala-dishub"
 QUESTION = "Jam berapa kejadiannya, dan di sisi pasar yang mana juru parkir itu berdiri?"
 ANSWER = "Sekitar jam 10 pagi, di pintu masuk sisi timur Pasar Minggu."
-ACTION = "Juru parkir liar sudah ditertibkan; petugas resmi berompi kini berjaga dan memberi karcis."
+ACTION = "Juru parkir liar sudah ditertibkan; petugas resmi berompi kini berjaga dengan karcis."
 RATINGS = {"waktu": "4", "biaya": "4", "perilaku": "3", "penanganan": "2"}
 REFERENCE = re.compile(r"BKL-\d{2}-[0-9A-Z]{6}")
 
@@ -90,7 +90,9 @@ def change_status(page, target: str, message: str) -> None:
         page.locator(f"button[name=to][value={target}]").click()
 
 
-def test_the_head_and_the_reporter_settle_a_complaint(browser, live_server_url, screenshot, tmp_path):
+def test_the_head_and_the_reporter_settle_a_complaint(
+    browser, live_server_url, screenshot, tmp_path
+):
     base = live_server_url
     staff_context = browser.new_context(viewport=DESKTOP, locale="id-ID")
     reporter_context = new_context(browser)
@@ -103,7 +105,8 @@ def test_the_head_and_the_reporter_settle_a_complaint(browser, live_server_url, 
         screenshot(head, "head-inbox")
 
         # The reporter files the complaint from a phone.
-        receipt, reference = file_report(reporter, base, phone_photo_with_gps(tmp_path / "jukir.jpg"))
+        photo = phone_photo_with_gps(tmp_path / "jukir.jpg")
+        receipt, reference = file_report(reporter, base, photo)
         screenshot(reporter, "reporter-receipt")
 
         # The inbox is told something new arrived; "Show" lists it.
@@ -155,7 +158,8 @@ def test_the_head_and_the_reporter_settle_a_complaint(browser, live_server_url, 
         assert answered.value.status == 200
         expect(reporter.locator(".alert.success")).to_be_visible()
         expect(status_badge(reporter)).to_have_class(has_class("status-in_progress"))
-        expect(reporter.locator("#timeline .kind-reporter_message .event-text")).to_have_text(ANSWER)
+        answer = reporter.locator("#timeline .kind-reporter_message .event-text")
+        expect(answer).to_have_text(ANSWER)
         screenshot(reporter, "reporter-answered")
 
         # The head's open page learns that the complaint changed; after the refresh: the answer.

@@ -1,0 +1,659 @@
+"""The permission matrix: who may see and do what, on the staff API, pages and live channels.
+
+Rows are the accounts of CONTRACT.md (plus ``anonymous`` and ``plain``, a logged-in user with no
+staff role and no OPD); columns are five complaints, one per scope (``tests.api.staff``):
+
+    pungli   Dinas Perhubungan, oversight copy to the Inspektorat   (assigned)
+    delay    Dukcapil, not pungli                                    (assigned)
+    triage   no office yet, waiting for the koordinator              (triage)
+    overdue  Dukcapil, not pungli, deadline passed                   (assigned)
+    head     names the head of an office: Inspektorat is primary     (assigned)
+
+Each cell is the exact HTTP status. The rules the tables encode (PRODUCT.md F3-F5, CONTRACT.md):
+
+- anonymous: the API answers 401 (token authentication comes first, so DRF can send
+  ``WWW-Authenticate: Token``); a page redirects to ``/staf/masuk/?next=...``;
+- out of the user's scope: 404, the same body as a reference that does not exist, never 403;
+- in scope but no role on the complaint (the walikota, read-only): 403 with a message;
+- a role that may not make this move (e.g. the koordinator starting work, an OPD referring): 409
+  with the reason;
+- the Inspektorat (the role, or the head of the Inspektorat OPD) holds the oversight role on what
+  it sees: it may refer, reassign and write, not do the OPD's work. In this directory oversight
+  copies only ever go to the Inspektorat, so no other OPD head holds a copy of another OPD's case.
+
+The pages run the same services, so they answer as the API does, except that a success redirects
+back to the complaint (302; to the inbox when the action took it out of the user's scope) and
+anonymous visitors are sent to the login page. Two actions exist on the pages only: "not our
+responsibility" (the handling OPD asks for a reroute) and merging a duplicate (koordinator, admin).
+"""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import Client
+from rest_framework.test import APIClient
+
+from complaints.events import staff_groups
+from complaints.models import Complaint, Status
+from complaints.selectors import complaints_visible_to, staff_channel_groups
+from tests.api.staff import (
+    ACCOUNTS,
+    INBOX_PAGE,
+    KINDS,
+    LIST_URL,
+    LOGIN_PAGE,
+    PASSWORD,
+    PLAIN,
+    account,
+    accounts_ensure,
+    complaint_make,
+    detail_url,
+    page_url,
+    token_for,
+    where_it_went,
+)
+
+pytestmark = pytest.mark.usefixtures("directory")
+
+ANONYMOUS = "anonymous"
+USERS = [ANONYMOUS, PLAIN, *ACCOUNTS]
+UNKNOWN_REFERENCE = "BKL-26-ZZZZZZ"
+
+
+def matrix(text: str) -> dict[tuple[str, str], str]:
+    """A table whose header names the complaints and whose rows start with a username."""
+    header, *rows = [line.split() for line in text.strip().splitlines()]
+    assert header == KINDS, header
+    table = {}
+    for username, *cells in rows:
+        assert len(cells) == len(header), username
+        table.update({(username, kind): cell for kind, cell in zip(header, cells, strict=True)})
+    assert {username for username, _kind in table} == set(USERS)
+    return table
+
+
+def cells(table: dict) -> list:
+    return [
+        pytest.param(username, kind, int(value), id=f"{username}-{kind}-{value}")
+        for (username, kind), value in table.items()
+    ]
+
+
+# --- The tables ---------------------------------------------------------------------------------
+
+VISIBLE = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous               -       -      -       -       -
+plain                   -       -      -       -       -
+admin                   Y       Y      Y       Y       Y
+koordinator             Y       Y      Y       Y       Y
+inspektorat             Y       -      -       Y       Y
+walikota                Y       Y      Y       Y       Y
+kepala-dishub           Y       -      -       -       -
+kepala-dukcapil         -       Y      -       Y       -
+kepala-inspektorat      Y       -      -       -       Y
+""")
+
+# GET staff/complaints/<ref>/
+DETAIL = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous              401     401    401     401     401
+plain                  404     404    404     404     404
+admin                  200     200    200     200     200
+koordinator            200     200    200     200     200
+inspektorat            200     404    404     200     200
+walikota               200     200    200     200     200
+kepala-dishub          200     404    404     404     404
+kepala-dukcapil        404     200    404     200     404
+kepala-inspektorat     200     404    404     404     200
+""")
+
+# POST .../transition/: the complaint's "next step": start work (assigned -> in_progress), or
+# for the triage complaint reject it as spam (triage -> rejected, with the reason).
+WORK_MOVE = {
+    "pungli": Status.IN_PROGRESS,
+    "delay": Status.IN_PROGRESS,
+    "triage": Status.REJECTED,
+    "overdue": Status.IN_PROGRESS,
+    "head": Status.IN_PROGRESS,
+}
+TRANSITION = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous              401     401    401     401     401
+plain                  404     404    404     404     404
+admin                  200     200    200     200     200
+koordinator            409     409    200     409     409
+inspektorat            409     404    404     409     409
+walikota               403     403    403     403     403
+kepala-dishub          200     404    404     404     404
+kepala-dukcapil        404     200    404     200     404
+kepala-inspektorat     409     404    404     404     200
+""")
+
+# POST .../transition/ {"to": "referred", "message"}: to law enforcement / the Ombudsman.
+REFER = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous              401     401    401     401     401
+plain                  404     404    404     404     404
+admin                  200     200    200     200     200
+koordinator            409     409    409     409     409
+inspektorat            200     404    404     200     200
+walikota               403     403    403     403     403
+kepala-dishub          409     404    404     404     404
+kepala-dukcapil        404     409    404     409     404
+kepala-inspektorat     200     404    404     404     200
+""")
+
+# POST .../messages/ {"body", "internal"}: the same for a public reply and an internal note.
+MESSAGE = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous              401     401    401     401     401
+plain                  404     404    404     404     404
+admin                  201     201    201     201     201
+koordinator            201     201    201     201     201
+inspektorat            201     404    404     201     201
+walikota               403     403    403     403     403
+kepala-dishub          201     404    404     404     404
+kepala-dukcapil        404     201    404     201     404
+kepala-inspektorat     201     404    404     404     201
+""")
+
+# POST .../reassign/ {"opd": "DLH", "reason"}: the desk roles only; an OPD says "not ours" instead.
+REASSIGN = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous              401     401    401     401     401
+plain                  404     404    404     404     404
+admin                  200     200    200     200     200
+koordinator            200     200    200     200     200
+inspektorat            200     404    404     200     200
+walikota               403     403    403     403     403
+kepala-dishub          403     404    404     404     404
+kepala-dukcapil        404     403    404     403     404
+kepala-inspektorat     200     404    404     404     200
+""")
+REASSIGN_TO = "DLH"
+
+# Page only, "Not our responsibility" {"suggested_opd": "DLH", "reason"}: the handling OPD asks
+# the desk to reroute (200: request recorded). A triage complaint has no office to say it (409).
+REROUTE = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous              401     401    401     401     401
+plain                  404     404    404     404     404
+admin                  200     200    409     200     200
+koordinator            403     403    403     403     403
+inspektorat            403     404    404     403     403
+walikota               403     403    403     403     403
+kepala-dishub          200     404    404     404     404
+kepala-dukcapil        404     200    404     200     404
+kepala-inspektorat     403     404    404     404     200
+""")
+
+# Page only, "Merge a duplicate" {"original": another complaint of the same kind}: the koordinator
+# (or an admin) closes the duplicate into the original.
+MERGE = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous              401     401    401     401     401
+plain                  404     404    404     404     404
+admin                  200     200    200     200     200
+koordinator            200     200    200     200     200
+inspektorat            403     404    404     403     403
+walikota               403     403    403     403     403
+kepala-dishub          403     404    404     404     404
+kepala-dukcapil        404     403    404     403     404
+kepala-inspektorat     403     404    404     404     403
+""")
+
+
+@pytest.mark.parametrize(
+    "table",
+    [DETAIL, TRANSITION, REFER, MESSAGE, REASSIGN, REROUTE, MERGE],
+    ids=["detail", "transition", "refer", "message", "reassign", "reroute", "merge"],
+)
+def test_every_table_hides_exactly_what_is_out_of_scope(table):
+    """404 in every table where (and only where) the complaint is out of the user's scope."""
+    for (username, kind), value in table.items():
+        if username == ANONYMOUS:
+            assert value == "401"
+        else:
+            assert (value == "404") == (VISIBLE[(username, kind)] == "-"), (username, kind)
+
+
+# --- Fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def users() -> dict:
+    return accounts_ensure()
+
+
+def api_as(username: str) -> APIClient:
+    """An API client authenticated with a token from ``POST auth/token/`` (or anonymous)."""
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    if username != ANONYMOUS:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(client, username)}")
+    return client
+
+
+def pages_as(username: str) -> Client:
+    """A browser-like client with a session from the login page (or anonymous)."""
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if username != ANONYMOUS:
+        response = client.post(LOGIN_PAGE, {"username": username, "password": PASSWORD})
+        assert response.status_code == 302, response.content
+    return client
+
+
+@pytest.fixture
+def every_complaint() -> dict[str, Complaint]:
+    return {kind: complaint_make(kind) for kind in KINDS}
+
+
+def state_of(complaint: Complaint) -> tuple:
+    complaint = Complaint.objects.get(pk=complaint.pk)
+    return (complaint.status, complaint.opd_id, complaint.last_seq)
+
+
+def assert_error(response, expected: int, not_found_body: dict) -> None:
+    body = response.json()
+    assert set(body) == {"message", "errors"}
+    if expected == 404:
+        assert body == not_found_body  # indistinguishable from a reference that does not exist
+    elif expected == 401:
+        assert response["WWW-Authenticate"] == "Token"
+    elif expected == 403:
+        assert body["message"] == "You can see this complaint but not act on it." or (
+            body["message"]
+            == "Only the complaint coordinator, the Inspektorat or an admin can reassign."
+        )
+    elif expected == 409:
+        assert "cannot be moved to" in body["message"]
+
+
+def not_found_body(client) -> dict:
+    response = client.get(detail_url(UNKNOWN_REFERENCE))
+    if response.status_code == 401:
+        return {}
+    assert response.status_code == 404
+    return response.json()
+
+
+# --- The scenario is what it claims --------------------------------------------------------------
+
+
+def test_the_five_complaints_land_where_the_columns_say(every_complaint):
+    assert {kind: where_it_went(c) for kind, c in every_complaint.items()} == {
+        "pungli": (Status.ASSIGNED, "DISHUB", ["INSPEKTORAT"]),
+        "delay": (Status.ASSIGNED, "DUKCAPIL", []),
+        "triage": (Status.TRIAGE, None, []),
+        "overdue": (Status.ASSIGNED, "DUKCAPIL", []),
+        "head": (Status.ASSIGNED, "INSPEKTORAT", []),
+    }
+    assert every_complaint["delay"].category != "pungli"
+    assert every_complaint["overdue"].category != "pungli"
+
+
+# --- Lists and counts: API, inbox page ----------------------------------------------------------
+
+
+def visible_references(username: str, complaints: dict) -> set[str]:
+    return {c.reference for kind, c in complaints.items() if VISIBLE[(username, kind)] == "Y"}
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_api_list_holds_exactly_the_users_scope(users, every_complaint, username):
+    response = api_as(username).get(LIST_URL)
+
+    if username == ANONYMOUS:
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Token"
+        return
+    assert response.status_code == 200, response.content
+    body = response.json()
+    expected = visible_references(username, every_complaint)
+    assert {item["reference"] for item in body["results"]} == expected
+    assert body["count"] == len(expected)
+
+
+# Filters narrow the user's scope; none of them widens it. Query -> the complaints it matches.
+FILTERS = {
+    "opd=DUKCAPIL": {"delay", "overdue"},
+    "opd=INSPEKTORAT": {"head"},
+    "category=pungli": {"pungli"},
+    "status=triage": {"triage"},
+    "overdue=true": {"overdue"},
+    "overdue=false": {"pungli", "delay", "triage", "head"},
+}
+
+
+@pytest.mark.parametrize("query", list(FILTERS))
+@pytest.mark.parametrize("username", [PLAIN, *ACCOUNTS])
+def test_api_list_filters_never_widen_the_scope(users, every_complaint, username, query):
+    response = api_as(username).get(f"{LIST_URL}?{query}")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    expected = {
+        c.reference
+        for kind, c in every_complaint.items()
+        if VISIBLE[(username, kind)] == "Y" and kind in FILTERS[query]
+    }
+    assert {item["reference"] for item in body["results"]} == expected
+    assert body["count"] == len(expected)
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_inbox_page_lists_and_counts_exactly_the_users_scope(users, every_complaint, username):
+    response = pages_as(username).get(INBOX_PAGE)
+
+    if username == ANONYMOUS:
+        assert response.status_code == 302
+        assert response["Location"] == f"{LOGIN_PAGE}?next={INBOX_PAGE}"
+        return
+    assert response.status_code == 200
+    expected = visible_references(username, every_complaint)
+    assert response.context["page"].paginator.count == len(expected)
+    assert {c.reference for c, _overdue in response.context["rows"]} == expected
+    html = response.content.decode()
+    for complaint in every_complaint.values():
+        assert (complaint.reference in html) == (complaint.reference in expected)
+
+
+# --- Live staff channels ------------------------------------------------------------------------
+
+
+def user_object(username: str, users: dict):
+    return AnonymousUser() if username == ANONYMOUS else users[username]
+
+
+@pytest.mark.parametrize("username", USERS)
+def test_staff_channels_reach_exactly_the_visible_complaints(users, every_complaint, username):
+    """A complaint's live updates reach a user's channels iff the user may see the complaint."""
+    user = user_object(username, users)
+    joined = set(staff_channel_groups(user))
+    visible = set(complaints_visible_to(user).values_list("reference", flat=True))
+    for kind, complaint in every_complaint.items():
+        reaches = bool(set(staff_groups(complaint)) & joined)
+        assert reaches == (complaint.reference in visible), kind
+        assert reaches == (VISIBLE[(username, kind)] == "Y"), kind
+
+
+# --- The API, one complaint at a time ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(DETAIL))
+def test_api_detail(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    client = api_as(username)
+
+    response = client.get(detail_url(complaint.reference))
+
+    assert response.status_code == expected, response.content
+    if expected == 200:
+        body = response.json()
+        assert body["reference"] == complaint.reference
+        if username == "walikota":
+            assert body["allowed_transitions"] == []
+    else:
+        assert_error(response, expected, not_found_body(client))
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(TRANSITION))
+def test_api_transition(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    client = api_as(username)
+    before = state_of(complaint)
+    target = WORK_MOVE[kind]
+
+    response = client.post(
+        detail_url(complaint.reference, "transition"),
+        {"to": target, "message": "Laporan tidak dapat ditindaklanjuti: tidak jelas."},
+        format="json",
+    )
+
+    assert response.status_code == expected, response.content
+    if expected == 200:
+        assert response.json()["status"] == target
+        assert Complaint.objects.get(pk=complaint.pk).status == target
+    else:
+        assert state_of(complaint) == before
+        assert_error(response, expected, not_found_body(client))
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(REFER))
+def test_api_refer(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    client = api_as(username)
+    before = state_of(complaint)
+
+    response = client.post(
+        detail_url(complaint.reference, "transition"),
+        {"to": Status.REFERRED, "message": "Dilimpahkan ke Ombudsman RI Perwakilan Bengkulu."},
+        format="json",
+    )
+
+    assert response.status_code == expected, response.content
+    if expected == 200:
+        assert Complaint.objects.get(pk=complaint.pk).status == Status.REFERRED
+    else:
+        assert state_of(complaint) == before
+        assert_error(response, expected, not_found_body(client))
+
+
+@pytest.mark.parametrize("internal", [False, True], ids=["public", "internal"])
+@pytest.mark.parametrize("username, kind, expected", cells(MESSAGE))
+def test_api_message(users, username, kind, expected, internal):
+    complaint = complaint_make(kind)
+    client = api_as(username)
+    before = state_of(complaint)
+
+    response = client.post(
+        detail_url(complaint.reference, "messages"),
+        {"body": "Mohon sebutkan jam kejadian.", "internal": internal},
+        format="json",
+    )
+
+    assert response.status_code == expected, response.content
+    if expected == 201:
+        event = complaint.events.order_by("-seq").first()
+        assert (event.text, event.public, event.actor.username) == (
+            "Mohon sebutkan jam kejadian.",
+            not internal,
+            username,
+        )
+    else:
+        assert state_of(complaint) == before
+        assert_error(response, expected, not_found_body(client))
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(REASSIGN))
+def test_api_reassign(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    client = api_as(username)
+    before = state_of(complaint)
+
+    response = client.post(
+        detail_url(complaint.reference, "reassign"),
+        {"opd": REASSIGN_TO, "reason": "Ini urusan kebersihan pasar."},
+        format="json",
+    )
+
+    assert response.status_code == expected, response.content
+    if expected == 200:
+        assert response.json()["opd"]["code"] == REASSIGN_TO
+    else:
+        assert state_of(complaint) == before
+        assert_error(response, expected, not_found_body(client))
+
+
+# --- The pages: same services, same answers ------------------------------------------------------
+
+
+def page_status(api_status: int) -> int:
+    """What the detail page answers where the API answers ``api_status``."""
+    if api_status in (200, 201):
+        return 302  # back to the complaint, with a message
+    if api_status == 401:
+        return 302  # to the login page
+    return api_status
+
+
+def assert_page_answer(response, api_status: int, complaint: Complaint, user=None) -> None:
+    assert response.status_code == page_status(api_status), response.content[:2000]
+    if api_status == 401:
+        assert response["Location"] == f"{LOGIN_PAGE}?next={page_url(complaint.reference)}"
+    elif api_status in (200, 201):
+        # Back to the complaint, or to the inbox when the action took it out of the user's scope.
+        still_visible = complaints_visible_to(user).filter(pk=complaint.pk).exists()
+        expected = page_url(complaint.reference) if still_visible else INBOX_PAGE
+        assert response["Location"] == expected
+    elif api_status in (403, 409):
+        # The page says why, in the messages area.
+        messages = [str(m) for m in response.context["messages"]]
+        assert messages and all(messages), messages
+    elif api_status == 404:
+        assert complaint.reference not in response.content.decode()
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(DETAIL))
+def test_page_detail(users, username, kind, expected):
+    complaint = complaint_make(kind)
+
+    response = pages_as(username).get(page_url(complaint.reference))
+
+    if expected == 200:
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert complaint.reference in html
+        if username == "walikota":
+            assert 'name="action"' not in html  # read-only: no action form at all
+    else:
+        assert_page_answer(response, expected, complaint, user_object(username, users))
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(TRANSITION))
+def test_page_transition(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    before = state_of(complaint)
+
+    response = pages_as(username).post(
+        page_url(complaint.reference),
+        {"action": "transition", "to": WORK_MOVE[kind], "message": "Laporan tidak jelas."},
+    )
+
+    assert_page_answer(response, expected, complaint, user_object(username, users))
+    after = Complaint.objects.get(pk=complaint.pk).status
+    assert after == (WORK_MOVE[kind] if expected == 200 else before[0])
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(REFER))
+def test_page_refer(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    before = state_of(complaint)
+
+    response = pages_as(username).post(
+        page_url(complaint.reference),
+        {"action": "transition", "to": Status.REFERRED, "message": "Dilimpahkan ke APH."},
+    )
+
+    assert_page_answer(response, expected, complaint, user_object(username, users))
+    if expected != 200:
+        assert state_of(complaint) == before
+
+
+@pytest.mark.parametrize("action", ["message", "note"])
+@pytest.mark.parametrize("username, kind, expected", cells(MESSAGE))
+def test_page_message_and_note(users, username, kind, expected, action):
+    complaint = complaint_make(kind)
+    before = state_of(complaint)
+
+    response = pages_as(username).post(
+        page_url(complaint.reference), {"action": action, "body": "Mohon sebutkan jam kejadian."}
+    )
+
+    assert_page_answer(response, expected, complaint, user_object(username, users))
+    if expected == 201:
+        event = complaint.events.order_by("-seq").first()
+        assert (event.public, event.actor.username) == (action == "message", username)
+    else:
+        assert state_of(complaint) == before
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(REASSIGN))
+def test_page_reassign(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    before = state_of(complaint)
+
+    response = pages_as(username).post(
+        page_url(complaint.reference),
+        {"action": "reassign", "opd": REASSIGN_TO, "reason": "Urusan kebersihan pasar."},
+    )
+
+    assert_page_answer(response, expected, complaint, user_object(username, users))
+    if expected == 200:
+        assert Complaint.objects.get(pk=complaint.pk).opd.code == REASSIGN_TO
+    else:
+        assert state_of(complaint) == before
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(REROUTE))
+def test_page_reroute_request(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    before = state_of(complaint)
+
+    response = pages_as(username).post(
+        page_url(complaint.reference),
+        {"action": "reroute", "suggested_opd": REASSIGN_TO, "reason": "Bukan kewenangan kami."},
+    )
+
+    assert_page_answer(response, expected, complaint, user_object(username, users))
+    assert complaint.reroute_requests.exists() == (expected == 200)
+    assert state_of(complaint)[:2] == before[:2]  # a request moves nothing by itself
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(MERGE))
+def test_page_merge(users, username, kind, expected):
+    original = complaint_make(kind)
+    duplicate = complaint_make(kind)
+    before = state_of(duplicate)
+
+    response = pages_as(username).post(
+        page_url(duplicate.reference),
+        {"action": "merge", "original": original.reference, "reason": "Kejadian yang sama."},
+    )
+
+    assert_page_answer(response, expected, duplicate, user_object(username, users))
+    merged = Complaint.objects.get(pk=duplicate.pk)
+    if expected == 200:
+        assert (merged.status, merged.merged_into_id) == (Status.CLOSED, original.pk)
+    else:
+        assert state_of(duplicate) == before and merged.merged_into_id is None
+
+
+def test_a_plain_account_is_a_user_with_no_staff_scope(users):
+    """``plain`` logs in like anyone, but sees nothing and joins no live channel."""
+    user = account(PLAIN)
+    assert user.is_authenticated and not user.is_staff and not user.groups.exists()
+    assert staff_channel_groups(user) == []
+    assert not complaints_visible_to(user).exists()
+
+
+@pytest.mark.parametrize(
+    "username, kind, path, body",
+    [
+        ("inspektorat", "overdue", "transition", {"to": "referred", "message": "Ke Ombudsman."}),
+        ("inspektorat", "overdue", "reassign", {"opd": REASSIGN_TO, "reason": "Salah alamat."}),
+        ("kepala-inspektorat", "head", "reassign", {"opd": REASSIGN_TO, "reason": "Salah alamat."}),
+    ],
+)
+def test_an_action_that_takes_a_complaint_out_of_scope_still_answers_with_its_result(
+    users, username, kind, path, body
+):
+    """The actor is told what their action did; from then on the complaint is a 404 for them."""
+    complaint = complaint_make(kind)
+    client = api_as(username)
+
+    response = client.post(detail_url(complaint.reference, path), body, format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["reference"] == complaint.reference
+    assert not complaints_visible_to(users[username]).filter(pk=complaint.pk).exists()
+    assert client.get(detail_url(complaint.reference)).status_code == 404
