@@ -18,7 +18,9 @@ DESCRIPTION_MAX = 5000
 MSG_REQUIRED = _("This field is required.")
 MSG_CATEGORY = _("Choose the type of report: pungli, delay or other.")
 MSG_DESCRIPTION_EMPTY = _("Tell us what happened.")
-MSG_DESCRIPTION_LONG = _("Please keep it under {max_length} characters.")
+# Shared by every text field of the API (DRF fills in {max_length}).
+MSG_TEXT_LONG = _("Please write at most {max_length} characters.")
+MSG_MESSAGE_EMPTY = _("Write a message.")
 MSG_UNKNOWN_SERVICE = _("Unknown service.")
 MSG_UNKNOWN_OPD = _("Unknown office.")
 MSG_UNKNOWN_KELURAHAN = _("Unknown kelurahan.")
@@ -77,7 +79,7 @@ class ComplaintInput(serializers.Serializer):
             "required": MSG_DESCRIPTION_EMPTY,
             "blank": MSG_DESCRIPTION_EMPTY,
             "null": MSG_DESCRIPTION_EMPTY,
-            "max_length": MSG_DESCRIPTION_LONG,
+            "max_length": MSG_TEXT_LONG,
         },
     )
     service = _code_field(Service.objects.filter(is_active=True), MSG_UNKNOWN_SERVICE)
@@ -152,7 +154,7 @@ class PreviewInput(ComplaintInput):
         required=False,
         allow_blank=True,
         default="",
-        error_messages={"max_length": MSG_DESCRIPTION_LONG},
+        error_messages={"max_length": MSG_TEXT_LONG},
     )
     incident_date = None
     applied_date = None

@@ -580,7 +580,7 @@ def complaint_reporter_message(*, complaint: Complaint, body: str) -> Event:
 
 def complaint_reporter_photos(*, complaint: Complaint, photos: Sequence) -> Event:
     """More photo evidence from the reporter, sanitized like the first ones."""
-    if not complaint.is_open:
+    if not complaint.is_open or complaint.status == Status.RESOLVED:
         raise TransitionNotAllowed(str(MSG_REPORTER_CLOSED))
     if complaint.evidence.count() + len(photos) > MAX_PHOTOS_PER_COMPLAINT:
         message = str(MSG_TOO_MANY_PHOTOS) % {"max": MAX_PHOTOS_PER_COMPLAINT}
@@ -592,7 +592,7 @@ def complaint_reporter_photos(*, complaint: Complaint, photos: Sequence) -> Even
     try:
         with transaction.atomic():
             complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
-            if not complaint.is_open:
+            if not complaint.is_open or complaint.status == Status.RESOLVED:
                 raise TransitionNotAllowed(str(MSG_REPORTER_CLOSED))
             for photo in sanitized:
                 stored.append(evidence_store(complaint=complaint, photo=photo))

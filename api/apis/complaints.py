@@ -6,7 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.inputs import ComplaintInput, ReceiptInput
+from api.inputs import MSG_MESSAGE_EMPTY, MSG_TEXT_LONG, ComplaintInput, ReceiptInput
 from api.throttles import AnonymousScopedThrottle
 from complaints.exceptions import ComplaintNotFound
 from complaints.models import Status
@@ -26,8 +26,6 @@ from complaints.services import (
 )
 
 MSG_RECEIPT_UNKNOWN = _("No complaint matches this receipt. Check the 16 digits and try again.")
-MSG_BODY_EMPTY = _("Write a message.")
-MSG_BODY_LONG = _("Please keep it under {max_length} characters.")
 MSG_RATING = _("Each rating is a whole number from 1 to 4.")
 
 
@@ -130,7 +128,7 @@ class ReporterMessageApi(_AnonymousApi):
     class InputSerializer(ReceiptInput):
         body = serializers.CharField(
             max_length=5000,
-            error_messages={"blank": MSG_BODY_EMPTY, "required": MSG_BODY_EMPTY, "max_length": MSG_BODY_LONG},
+            error_messages={"blank": MSG_MESSAGE_EMPTY, "required": MSG_MESSAGE_EMPTY, "max_length": MSG_TEXT_LONG},
         )
 
     def post(self, request):

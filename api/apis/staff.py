@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.apis.complaints import EventSerializer, OpdSerializer
+from api.inputs import MSG_MESSAGE_EMPTY, MSG_TEXT_LONG
 from api.throttles import AnonymousScopedThrottle
 from complaints.filters import ComplaintFilter
 from complaints.models import Status
@@ -30,8 +31,6 @@ from complaints.selectors import (
 from complaints.services import complaint_staff_message, complaint_staff_transition, staff_reassign
 from routing.models import Opd
 
-MSG_MESSAGE_EMPTY = _("Write a message.")
-MSG_MESSAGE_LONG = _("Please keep it under {max_length} characters.")
 
 
 class TokenObtainApi(ObtainAuthToken):
@@ -140,7 +139,7 @@ class StaffComplaintDetailApi(APIView):
 def _text_field(**kwargs) -> serializers.CharField:
     return serializers.CharField(
         max_length=5000,
-        error_messages={"blank": MSG_MESSAGE_EMPTY, "required": MSG_MESSAGE_EMPTY, "max_length": MSG_MESSAGE_LONG},
+        error_messages={"blank": MSG_MESSAGE_EMPTY, "required": MSG_MESSAGE_EMPTY, "max_length": MSG_TEXT_LONG},
         **kwargs,
     )
 

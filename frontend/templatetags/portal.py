@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from complaints.checks import rupiah as _rupiah
 from complaints.models import Status
+from complaints.selectors import can_view_dashboard as _can_view_dashboard
 
 register = template.Library()
 
@@ -60,3 +61,8 @@ def getlist(querydict, key):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, key)
+
+
+@register.filter
+def can_view_dashboard(user) -> bool:
+    return _can_view_dashboard(user)

@@ -35,7 +35,7 @@ LANGUAGES = pytest.mark.parametrize("language", ["en", None], ids=["english", "d
 MSG_FIELDS = "Please check the fields marked below."
 MSG_CATEGORY = "Choose the type of report: pungli, delay or other."
 MSG_DESCRIPTION_EMPTY = "Tell us what happened."
-MSG_DESCRIPTION_LONG = "Please keep it under 5000 characters."
+MSG_DESCRIPTION_LONG = "Please write at most 5000 characters."
 MSG_UNKNOWN_SERVICE = "Unknown service."
 MSG_UNKNOWN_OPD = "Unknown office."
 MSG_UNKNOWN_KELURAHAN = "Unknown kelurahan."

@@ -360,8 +360,8 @@ def test_a_description_of_5000_characters_is_previewed(api_client):
 @pytest.mark.parametrize(
     ("changes", "field", "field_message"),
     [
-        ({"description": "parkir " * 2858}, "description", "Please keep it under 5000 characters."),
-        ({"description": "a" * 20000}, "description", "Please keep it under 5000 characters."),
+        ({"description": "parkir " * 2858}, "description", "Please write at most 5000 characters."),
+        ({"description": "a" * 20000}, "description", "Please write at most 5000 characters."),
         ({"service": "NOPE"}, "service", "Unknown service."),
         ({"opd": "NOPE"}, "opd", "Unknown office."),
         ({"kelurahan": "17.71.99.9999"}, "kelurahan", "Unknown kelurahan."),
@@ -403,7 +403,7 @@ def test_a_long_description_is_refused_in_indonesian_by_default(api_client):
     response = preview(api_client, {"category": "other", "description": "a" * 20000}, language=None)
     message = refused(response, "description")["errors"]["description"][0]
     assert "5000" in message
-    assert_not_english(message, "Please keep it under 5000 characters.")
+    assert_not_english(message, "Please write at most 5000 characters.")
 
 
 @pytest.mark.parametrize(
@@ -462,7 +462,7 @@ def test_submit_with_a_20000_character_description_is_refused(api_client, assert
         api_client, {"category": "other", "description": "a" * 20000}, language="en"
     )
     error = refused(response, "description")
-    assert error["errors"]["description"] == ["Please keep it under 5000 characters."]
+    assert error["errors"]["description"] == ["Please write at most 5000 characters."]
     assert_nothing_left()
 
 

@@ -48,7 +48,7 @@ MSG_BY_ACTION = (
 )
 MSG_MESSAGE_REQUIRED = "Write the message the reporter will read."
 MSG_TEXT_EMPTY = "Write a message."
-MSG_TEXT_LONG = "Please keep it under 5000 characters."
+MSG_TEXT_LONG = "Please write at most 5000 characters."
 MSG_PAGE_TEXT = "Write a text of at most 5000 characters."
 MSG_RATING = "Each rating is a whole number from 1 to 4."
 MSG_CHECK_FIELDS = "Please check the fields marked below."

@@ -6,16 +6,18 @@
   var news = document.getElementById("inbox-news");
   if (!news || !window.LaporLive) return;
   var only = news.dataset.reference || null;  // a detail page cares about one complaint
-  var count = 0;
+  var changed = {};  // references that changed: one complaint counts once, whatever its events
 
   window.LaporLive({
     path: "/ws/staff/",
     indicator: document.getElementById("staff-live"),
     onMessage: function (message) {
       if (message.type !== "complaint" || (only && message.reference !== only)) return;
-      count += 1;
+      changed[message.reference] = true;
       news.hidden = false;
-      news.querySelector("span").textContent = only ? news.dataset.text : news.dataset.text.replace("%(count)s", count);
+      news.querySelector("span").textContent = only
+        ? news.dataset.text
+        : news.dataset.text.replace("%(count)s", Object.keys(changed).length);
       var row = document.querySelector('[data-reference="' + message.reference + '"]');
       if (row) row.classList.add("updated");
     }
