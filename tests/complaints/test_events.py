@@ -1,0 +1,378 @@
+"""Publishing events after commit, and the outbox that makes delivery reliable (complaints.events).
+
+A committed change is announced to the reporter's group (public events only, with their text),
+to the staff groups that may see the complaint (a summary without any text) and to the dashboard
+(counters), then marked ``published_at``. A rolled-back change is never announced. A channel layer
+that fails never fails the request: the event stays committed and unpublished, and the outbox
+sweeper sends it later. The channel layer here is a recorder (or a broken one) standing in for
+``get_channel_layer``; the websocket tests drive the real layers.
+"""
+
+import logging
+from collections import Counter
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from complaints import events
+from complaints.models import Complaint, Event, Status
+from complaints.services import (
+    complaint_reassign,
+    complaint_staff_message,
+    complaint_submit,
+    complaint_transition,
+    event_append,
+    staff_account_ensure,
+)
+from complaints.workflow import Role
+from routing.models import Opd, Service
+
+pytestmark = pytest.mark.usefixtures("directory")
+
+PARKIR = "Jukir di depan pasar minta Rp10.000 untuk parkir motor, tidak ada karcis."
+KK = "KK sudah sebulan belum jadi, katanya berkas menumpuk di meja."
+INTERNAL = "Catatan internal: jukir ini kerabat pejabat, rahasia 90417"
+
+
+class RecordingLayer:
+    """Records every ``group_send`` as ``(group, message)``."""
+
+    def __init__(self):
+        self.sent: list[tuple[str, dict]] = []
+
+    async def group_send(self, group, message):
+        self.sent.append((group, message))
+
+    def groups(self) -> Counter:
+        return Counter(group for group, _message in self.sent)
+
+    def to(self, group: str) -> list[dict]:
+        return [message for sent_to, message in self.sent if sent_to == group]
+
+
+class BrokenLayer:
+    """A channel layer whose server is down (``fails`` decides which sends fail)."""
+
+    def __init__(self, fails=lambda message: True):
+        self.fails = fails
+        self.calls = 0
+        self.delivered = RecordingLayer()
+
+    async def group_send(self, group, message):
+        self.calls += 1
+        if self.fails(message):
+            raise ConnectionError("Error connecting to the channel layer")
+        await self.delivered.group_send(group, message)
+
+
+@pytest.fixture
+def layer(monkeypatch) -> RecordingLayer:
+    recording = RecordingLayer()
+    monkeypatch.setattr(events, "get_channel_layer", lambda: recording)
+    return recording
+
+
+def broken(monkeypatch, **kwargs) -> BrokenLayer:
+    layer = BrokenLayer(**kwargs)
+    monkeypatch.setattr(events, "get_channel_layer", lambda: layer)
+    return layer
+
+
+def submit_parkir() -> tuple[Complaint, str]:
+    """A pungli complaint for DISHUB, with an oversight copy to the Inspektorat."""
+    complaint, receipt = complaint_submit(
+        category="pungli", description=PARKIR, service=Service.objects.get(code="PARKIR-MOTOR")
+    )
+    assert complaint.opd.code == "DISHUB"
+    assert list(complaint.oversight.values_list("code", flat=True)) == ["INSPEKTORAT"]
+    return complaint, receipt
+
+
+def submit_kk() -> tuple[Complaint, str]:
+    """A delay complaint for DUKCAPIL only, not overdue."""
+    complaint, receipt = complaint_submit(
+        category="delay", description=KK, service=Service.objects.get(code="KK")
+    )
+    assert complaint.opd.code == "DUKCAPIL" and not complaint.oversight.exists()
+    return complaint, receipt
+
+
+def published(complaint) -> dict[int, bool]:
+    return {
+        seq: published_at is not None
+        for seq, published_at in Event.objects.filter(complaint=complaint).values_list(
+            "seq", "published_at"
+        )
+    }
+
+
+def age(complaint, *, seqs) -> None:
+    """Make events older than the outbox delay (as if their publish had been lost a while ago)."""
+    old = timezone.now() - events.OUTBOX_DELAY - timedelta(seconds=1)
+    Event.objects.filter(complaint=complaint, seq__in=seqs).update(created_at=old)
+
+
+def reporter_seqs(layer: RecordingLayer, complaint) -> list[int]:
+    return [message["event"]["seq"] for message in layer.to(events.complaint_group(complaint.pk))]
+
+
+def assert_no_text(message: dict, *texts: str) -> None:
+    flat = repr(message)
+    assert "text" not in message.get("complaint", {})
+    assert not any(text and text in flat for text in texts), message
+
+
+# --- Publishing after commit ---------------------------------------------------------------------
+
+
+def test_a_committed_transition_reaches_every_group_that_may_see_it(
+    layer, django_capture_on_commit_callbacks
+):
+    complaint, receipt = submit_parkir()  # its own callbacks never run: the test rolls back
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        event = complaint_transition(
+            complaint=complaint, target=Status.IN_PROGRESS, role=Role.OPD, text="Sedang dicek."
+        )
+
+    assert len(callbacks) == 1
+    reporter_group = events.complaint_group(complaint.pk)
+    assert reporter_group == f"complaint.{complaint.pk.hex}"
+    assert layer.groups() == Counter(
+        {
+            reporter_group: 1,
+            "staff.all": 1,
+            "staff.opd.DISHUB": 1,
+            "staff.opd.INSPEKTORAT": 1,  # the oversight copy
+            "staff.oversight": 1,  # pungli
+            "staff.dashboard": 1,
+        }
+    )
+    event.refresh_from_db()
+    assert layer.to(reporter_group) == [
+        {
+            "type": events.EVENT_MESSAGE,
+            "event": {
+                "type": "event",
+                "seq": 3,
+                "kind": "status",
+                "status": "in_progress",
+                "text": "Sedang dicek.",
+                "at": event.created_at.isoformat(),
+            },
+        }
+    ]
+    for group in ("staff.all", "staff.opd.DISHUB", "staff.opd.INSPEKTORAT", "staff.oversight"):
+        [message] = layer.to(group)
+        assert message["type"] == events.STAFF_MESSAGE
+        summary = message["complaint"]
+        assert (summary["reference"], summary["seq"], summary["status"]) == (
+            complaint.reference, 3, "in_progress",
+        )
+        assert (summary["opd"], summary["category"], summary["overdue"]) == (
+            "DISHUB", "pungli", False,
+        )
+        assert_no_text(message, PARKIR, "Sedang dicek.", receipt)
+    [counters] = layer.to("staff.dashboard")
+    assert counters["type"] == events.COUNTERS_MESSAGE
+    assert counters["counters"]["open"] >= 1 and counters["counters"]["pungli_open"] >= 1
+    assert all(type(value) is int for value in counters["counters"].values())
+    assert published(complaint) == {1: False, 2: False, 3: True}
+
+
+def test_a_complaint_without_pungli_or_delay_goes_to_its_opd_and_not_to_oversight(
+    layer, django_capture_on_commit_callbacks
+):
+    complaint, _receipt = submit_kk()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint_transition(complaint=complaint, target=Status.IN_PROGRESS, role=Role.OPD)
+
+    assert set(layer.groups()) == {
+        events.complaint_group(complaint.pk), "staff.all", "staff.opd.DUKCAPIL", "staff.dashboard",
+    }
+
+
+def test_an_overdue_complaint_also_goes_to_oversight(layer, django_capture_on_commit_callbacks):
+    complaint, _receipt = submit_kk()
+    Complaint.objects.filter(pk=complaint.pk).update(due_at=timezone.now() - timedelta(hours=1))
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        event_append(complaint=complaint, kind="note", text=INTERNAL, public=False)
+
+    [message] = layer.to("staff.oversight")
+    assert message["complaint"]["overdue"] is True
+    assert_no_text(message, INTERNAL, KK)
+
+
+def test_a_rolled_back_transition_sends_nothing(layer, django_capture_on_commit_callbacks):
+    complaint, _receipt = submit_parkir()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            complaint_transition(complaint=complaint, target=Status.IN_PROGRESS, role=Role.OPD)
+            raise RuntimeError("the request failed after the transition")
+
+    assert callbacks == []
+    assert layer.sent == []
+    assert not Event.objects.filter(complaint=complaint, seq=3).exists()
+    complaint.refresh_from_db()
+    assert complaint.status == Status.ASSIGNED
+
+
+def test_an_internal_event_is_not_sent_to_the_reporter(layer, django_capture_on_commit_callbacks):
+    complaint, receipt = submit_parkir()
+    head = staff_account_ensure(
+        username="kepala-dishub", password="kata-sandi-uji-5820", role="opd",
+        opd=Opd.objects.get(code="DISHUB"),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        note = complaint_staff_message(user=head, complaint=complaint, body=INTERNAL, internal=True)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        event_append(complaint=complaint, kind="note", text=INTERNAL + " (2)", public=False)
+
+    assert note.public is False
+    assert layer.to(events.complaint_group(complaint.pk)) == []
+    staff_messages = layer.to("staff.opd.DISHUB")
+    assert [message["complaint"]["seq"] for message in staff_messages] == [3, 4]
+    assert [message["complaint"]["kind"] for message in staff_messages] == ["note", "note"]
+    for _group, message in layer.sent:
+        assert_no_text(message, INTERNAL, "kepala-dishub", receipt)
+    assert published(complaint) == {1: False, 2: False, 3: True, 4: True}
+
+
+def test_the_office_a_complaint_left_is_told(layer, django_capture_on_commit_callbacks):
+    complaint, _receipt = submit_parkir()
+    coordinator = staff_account_ensure(
+        username="koordinator", password="kata-sandi-uji-5820", role="koordinator"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        complaint_reassign(
+            complaint=complaint, opd=Opd.objects.get(code="DLH"), role=Role.COORDINATOR,
+            actor=coordinator, reason=INTERNAL,
+        )
+
+    [left] = layer.to("staff.opd.DISHUB")
+    assert left["complaint"]["left"] is True and left["complaint"]["opd"] == "DLH"
+    reporter = layer.to(events.complaint_group(complaint.pk))
+    assert [message["event"]["text"] for message in reporter] == [
+        "Dialihkan ke Dinas Lingkungan Hidup"
+    ]
+    assert INTERNAL not in repr(layer.sent)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_channel_layer_never_fails_the_request(monkeypatch, caplog):
+    caplog.set_level(logging.INFO)
+    layer = broken(monkeypatch)
+
+    complaint, receipt = submit_parkir()  # committed for real; each publish after commit fails
+    complaint_transition(complaint=complaint, target=Status.IN_PROGRESS, role=Role.OPD)
+
+    assert layer.calls == 3  # one attempt per event, each stopped at its first send
+    assert Complaint.objects.get(pk=complaint.pk).status == Status.IN_PROGRESS
+    assert published(complaint) == {1: False, 2: False, 3: False}
+    failures = [record for record in caplog.records if record.name == "complaints.events"]
+    assert len(failures) == 3
+    assert all(record.levelno == logging.ERROR and record.exc_info for record in failures)
+    assert receipt not in caplog.text and PARKIR not in caplog.text
+
+    # The layer is back: the sweeper publishes what the requests could not, in order.
+    layer.fails = lambda message: False
+    assert events.outbox_sweep(older_than=timedelta(0)) == 3
+    assert reporter_seqs(layer.delivered, complaint) == [1, 2, 3]
+    assert published(complaint) == {1: True, 2: True, 3: True}
+
+
+# --- The outbox sweeper --------------------------------------------------------------------------
+
+
+def test_the_sweep_publishes_old_unpublished_events_and_skips_the_rest(layer):
+    parkir, _ = submit_parkir()  # on_commit never runs here: every event is unpublished
+    kk, _ = submit_kk()
+    complaint_transition(complaint=parkir, target=Status.IN_PROGRESS, role=Role.OPD)
+    age(parkir, seqs=[1, 2])  # 3 stays younger than the delay
+    age(kk, seqs=[1, 2])
+    Event.objects.filter(complaint=parkir, seq=1).update(published_at=timezone.now())
+
+    assert events.outbox_sweep() == 3
+
+    assert reporter_seqs(layer, parkir) == [2]
+    assert reporter_seqs(layer, kk) == [1, 2]
+    assert published(parkir) == {1: True, 2: True, 3: False}
+    assert published(kk) == {1: True, 2: True}
+    layer.sent.clear()
+    assert events.outbox_sweep() == 0  # nothing is sent twice
+    assert layer.sent == []
+
+
+def test_the_sweep_sends_an_internal_event_to_staff_only(layer):
+    complaint, _ = submit_parkir()
+    Event.objects.filter(complaint=complaint).update(published_at=timezone.now())
+    with transaction.atomic():
+        event_append(complaint=complaint, kind="note", text=INTERNAL, public=False)
+    age(complaint, seqs=[3])
+
+    assert events.outbox_sweep() == 1
+
+    assert reporter_seqs(layer, complaint) == []
+    assert [m["complaint"]["seq"] for m in layer.to("staff.opd.DISHUB")] == [3]
+    assert INTERNAL not in repr(layer.sent)
+
+
+def test_the_sweep_stops_without_marking_when_the_layer_is_down(monkeypatch, caplog):
+    parkir, _ = submit_parkir()
+    kk, _ = submit_kk()
+    age(parkir, seqs=[1, 2])
+    age(kk, seqs=[1, 2])
+    layer = broken(monkeypatch)
+
+    assert events.outbox_sweep() == 0
+
+    assert layer.calls == 1  # it stops at the first failure instead of trying every event
+    assert published(parkir) == {1: False, 2: False} and published(kk) == {1: False, 2: False}
+    [warning] = [record for record in caplog.records if record.name == "complaints.events"]
+    assert warning.levelno == logging.WARNING
+    assert "4 events wait in the outbox" in warning.getMessage()
+
+
+def seq_of(message: dict) -> int | None:
+    return (message.get("event") or message.get("complaint") or {}).get("seq")
+
+
+def test_the_sweep_marks_what_went_out_before_the_layer_failed(monkeypatch):
+    complaint, _ = submit_parkir()
+    age(complaint, seqs=[1, 2])
+    layer = broken(monkeypatch, fails=lambda message: seq_of(message) == 2)
+
+    assert events.outbox_sweep() == 1
+
+    assert published(complaint) == {1: True, 2: False}
+    assert reporter_seqs(layer.delivered, complaint) == [1]
+
+
+def test_the_sweep_respects_its_limit(layer):
+    complaint, _ = submit_parkir()
+    age(complaint, seqs=[1, 2])
+
+    assert events.outbox_sweep(limit=1) == 1
+
+    assert published(complaint) == {1: True, 2: False}
+
+
+def test_publish_outbox_command_publishes_pending_events(layer):
+    complaint, _ = submit_parkir()
+    age(complaint, seqs=[1, 2])
+    out = StringIO()
+
+    call_command("publish_outbox", stdout=out)
+
+    assert out.getvalue().strip() == "Published 2 event(s) from the outbox."
+    assert reporter_seqs(layer, complaint) == [1, 2]
+    assert published(complaint) == {1: True, 2: True}
