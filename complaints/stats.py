@@ -314,6 +314,7 @@ def opd_table(period: Period) -> list[dict]:
                 "median_first_response_days": median_from_histogram(histograms.get(code, {})),
                 "ikm": ikm.value if ikm else None,
                 "ikm_category": ikm.category if ikm else None,
+                "ikm_responses": ikm.responses if ikm else 0,
                 "zone_score": score,
                 "zone": colour,
                 "excess_total": row["excess"] or 0,
@@ -381,16 +382,23 @@ def public_figures(period: Period) -> dict:
     public_table = []
     for row, count in zip(table, counts, strict=True):
         big = row["received"] >= SMALL and count != SUPPRESSED
+        # An IKM from fewer than 5 reporters would publish their answers: like the overall IKM,
+        # it is left out, and the zone then comes from the deadlines alone.
+        rated = big and row["ikm_responses"] >= SMALL
+        if big and not rated and row["ikm"] is not None:
+            score, colour = zone(row["deadline_compliance"], None)
+        else:
+            score, colour = row["zone_score"], row["zone"]
         public_table.append(
             {
                 "opd": row["opd"],
                 "name": row["name"],
                 "received": count,
                 "deadline_compliance": row["deadline_compliance"] if big else None,
-                "ikm": row["ikm"] if big and row["ikm"] is not None else None,
-                "ikm_category": row["ikm_category"] if big else None,
-                "zone": row["zone"] if big else None,
-                "zone_score": row["zone_score"] if big else None,
+                "ikm": row["ikm"] if rated else None,
+                "ikm_category": row["ikm_category"] if rated else None,
+                "zone": colour if big else None,
+                "zone_score": score if big else None,
             }
         )
     public_hotspots = [
