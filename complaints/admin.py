@@ -56,6 +56,10 @@ class ComplaintAdmin(admin.ModelAdmin):
         # Viewing only: every change goes through complaints.services and leaves an event.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # A complaint is a record (and counted in the dashboards' rollups): never deleted here.
+        return False
+
 
 @admin.register(DayOff)
 class DayOffAdmin(admin.ModelAdmin):

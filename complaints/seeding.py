@@ -115,6 +115,7 @@ def _complaint(rng, city: _City, calendar: WorkingCalendar, day: date, today: da
     else:
         opd = rng.choice(city.opds) if rng.random() < 0.8 else None
     created = datetime.combine(day, time(rng.randint(7, 21), rng.randint(0, 59), rng.randint(0, 59)), tzinfo=WIB)
+    created = min(created, datetime.now(WIB))  # today's complaints are not from later today
     age = (today - day).days
     row = {
         "id": uuid.UUID(int=rng.getrandbits(128), version=4),

@@ -247,25 +247,43 @@ TREND_GROUPS = ("category", "opd")
 MSG_GROUP = _("Group by one of: category, opd.")
 
 
-def trend(period: Period, group_by: str = "category") -> list[dict]:
-    """Complaints received per week (starting Monday), by category or by OPD."""
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def trend(period: Period, group_by: str = "category", *, bucket: str = "week") -> list[dict]:
+    """Complaints received per week (starting Monday) or month, by category or by OPD.
+
+    Rows are keyed ``week`` or ``month`` (the first day); complaints still in triage count
+    under ``triage`` when grouping by OPD.
+    """
     if group_by not in TREND_GROUPS:
         raise ApplicationError(str(MSG_GROUP), errors={"group_by": [str(MSG_GROUP)]})
+    start_of, step = (_week_start, lambda d: d + timedelta(days=7)) if bucket == "week" else (_month_start, _next_month)
     rows = list(
         StatDaily.objects.filter(period.rollup_filter())
         .values_list("day", group_by)
         .annotate(n=Sum("received"))
         .values_list("day", group_by, "n")
     )
+    rows = [(day, key or "triage", received) for day, key, received in rows]
     keys = list(Category.values) if group_by == "category" else sorted({key for _d, key, _n in rows})
-    weeks: dict = {}
-    monday = period.start - timedelta(days=period.start.weekday())
-    while monday <= period.end:  # every week of the period, empty ones too
-        weeks[monday] = dict.fromkeys(keys, 0)
-        monday += timedelta(days=7)
+    buckets: dict = {}
+    first = start_of(period.start)
+    while first <= period.end:  # every week or month of the period, empty ones too
+        buckets[first] = dict.fromkeys(keys, 0)
+        first = step(first)
     for day, key, received in rows:
-        weeks[day - timedelta(days=day.weekday())][key] += received
-    return [{"week": week, **counts} for week, counts in weeks.items()]
+        buckets[start_of(day)][key] += received
+    return [{bucket: first, **counts} for first, counts in buckets.items()]
 
 
 def opd_table(period: Period) -> list[dict]:
@@ -370,12 +388,13 @@ def public_figures(period: Period) -> dict:
     """The transparency page: the dashboard's aggregates with no cell that can single a case out."""
     summary = overview(period)
     enough = summary["received"] >= SMALL
-    weeks = trend(period)
-    flat = suppressed([week[category] for week in weeks for category in Category.values])
+    # Months, not weeks: a city's weekly counts per type are mostly under 5 and would vanish.
+    months = trend(period, bucket="month")
+    flat = suppressed([month[category] for month in months for category in Category.values])
     width = len(Category.values)
-    public_weeks = [
-        {"week": week["week"], **dict(zip(Category.values, flat[i * width : (i + 1) * width], strict=True))}
-        for i, week in enumerate(weeks)
+    public_months = [
+        {"month": month["month"], **dict(zip(Category.values, flat[i * width : (i + 1) * width], strict=True))}
+        for i, month in enumerate(months)
     ]
     table = opd_table(period)
     counts = suppressed([row["received"] for row in table])
@@ -401,14 +420,17 @@ def public_figures(period: Period) -> dict:
                 "zone_score": score if big else None,
             }
         )
+    # A place × service with fewer than 5 reports is left out: even "<5" would tell that such
+    # a case exists there, and its excess could be worked out from a total.
     public_hotspots = [
         {
             "kelurahan_name": row["kelurahan_name"],
             "service_name": row["service_name"],
-            "reports": row["reports"] if row["reports"] >= SMALL else SUPPRESSED,
-            "excess_total": row["excess_total"] if row["reports"] >= SMALL else None,
+            "reports": row["reports"],
+            "excess_total": row["excess_total"],
         }
         for row in hotspots(period)
+        if row["reports"] >= SMALL
     ]
     return {
         "from": period.start,
@@ -419,7 +441,7 @@ def public_figures(period: Period) -> dict:
         "ikm": summary["ikm"] if summary["ikm_responses"] >= SMALL else None,
         "ikm_category": summary["ikm_category"] if summary["ikm_responses"] >= SMALL else None,
         "excess_total": summary["excess_total"] if enough else None,
-        "weeks": public_weeks,
+        "months": public_months,
         "opds": public_table,
         "hotspots": public_hotspots,
     }

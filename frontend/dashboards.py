@@ -29,9 +29,13 @@ def _period(request, *, default_days: int = stats.DEFAULT_PERIOD_DAYS):
     )
 
 
-def _trend_chart(weeks: list[dict]):
+def _trend_chart(buckets: list[dict]):
+    """Bars per week (``%d/%m``) or per month (``%m/%Y``), stacked by category."""
     labels = dict(Category.choices)
-    rows = [{**week, "label": week["week"].strftime("%d/%m")} for week in weeks]
+    rows = [
+        {**row, "label": row["week"].strftime("%d/%m") if "week" in row else row["month"].strftime("%m/%Y")}
+        for row in buckets
+    ]
     chart = stacked_bars(rows, list(Category.values), label_key="label")
     chart.series = [(labels[key], colour) for key, colour in chart.series]
     return chart
@@ -76,7 +80,7 @@ def transparency(request):
         {
             "period": period,
             "figures": figures,
-            "chart": _trend_chart(figures["weeks"]),
+            "chart": _trend_chart(figures["months"]),
             "weights": (int(stats.COMPLIANCE_WEIGHT * 100), int(stats.IKM_WEIGHT * 100)),
         },
     )

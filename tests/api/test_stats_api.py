@@ -166,8 +166,8 @@ def test_trend_by_opd(walikota, city):
         "2026-03-30", "2026-04-06", "2026-04-13", "2026-04-20", "2026-04-27"
     ]
     # Complaints with no office yet (in triage) are the column named "".
-    assert weeks[1] == {"week": "2026-04-06", "": 0, "DISHUB": 2, "DUKCAPIL": 0}
-    assert weeks[3] == {"week": "2026-04-20", "": 1, "DISHUB": 0, "DUKCAPIL": 1}
+    assert weeks[1] == {"week": "2026-04-06", "triage": 0, "DISHUB": 2, "DUKCAPIL": 0}
+    assert weeks[3] == {"week": "2026-04-20", "triage": 1, "DISHUB": 0, "DUKCAPIL": 1}
 
 
 def test_opds_and_hotspots_answers(walikota, city):

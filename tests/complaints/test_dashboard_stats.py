@@ -286,11 +286,11 @@ def test_weekly_trend_by_type(april):
 
 def test_weekly_trend_by_opd(april):
     assert stats.trend(APRIL, "opd") == [
-        {"week": date(2026, 3, 30), "": 0, "DIKBUD": 0, "DINKES": 0, "DISHUB": 1, "DUKCAPIL": 0},
-        {"week": date(2026, 4, 6), "": 0, "DIKBUD": 0, "DINKES": 0, "DISHUB": 2, "DUKCAPIL": 1},
-        {"week": date(2026, 4, 13), "": 0, "DIKBUD": 1, "DINKES": 1, "DISHUB": 0, "DUKCAPIL": 1},
-        {"week": date(2026, 4, 20), "": 2, "DIKBUD": 0, "DINKES": 0, "DISHUB": 0, "DUKCAPIL": 1},
-        {"week": date(2026, 4, 27), "": 0, "DIKBUD": 0, "DINKES": 0, "DISHUB": 0, "DUKCAPIL": 1},
+        {"week": date(2026, 3, 30), "triage": 0, "DIKBUD": 0, "DINKES": 0, "DISHUB": 1, "DUKCAPIL": 0},
+        {"week": date(2026, 4, 6), "triage": 0, "DIKBUD": 0, "DINKES": 0, "DISHUB": 2, "DUKCAPIL": 1},
+        {"week": date(2026, 4, 13), "triage": 0, "DIKBUD": 1, "DINKES": 1, "DISHUB": 0, "DUKCAPIL": 1},
+        {"week": date(2026, 4, 20), "triage": 2, "DIKBUD": 0, "DINKES": 0, "DISHUB": 0, "DUKCAPIL": 1},
+        {"week": date(2026, 4, 27), "triage": 0, "DIKBUD": 0, "DINKES": 0, "DISHUB": 0, "DUKCAPIL": 1},
     ]
 
 

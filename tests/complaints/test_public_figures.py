@@ -142,15 +142,12 @@ def test_public_totals(city):
     assert figures["median_first_response_days"] == 1.0
 
 
-def test_public_weekly_cells(city):
-    weeks = {week["week"]: week for week in public_figures(APRIL)["weeks"]}
-    assert weeks == {
-        date(2026, 3, 30): {"week": date(2026, 3, 30), "pungli": 0, "delay": 0, "other": 0},
-        date(2026, 4, 6): {"week": date(2026, 4, 6), "pungli": "<5", "delay": 0, "other": 0},
-        date(2026, 4, 13): {"week": date(2026, 4, 13), "pungli": 6, "delay": 0, "other": 0},
-        date(2026, 4, 20): {"week": date(2026, 4, 20), "pungli": 0, "delay": 6, "other": 0},
-        date(2026, 4, 27): {"week": date(2026, 4, 27), "pungli": 0, "delay": "<5", "other": 0},
-    }
+def test_public_monthly_cells(city):
+    """Months, not weeks, so the chart is not emptied by suppression; April's cells are big."""
+    raw = stats.trend(APRIL, bucket="month")
+    assert [row["month"] for row in raw] == [date(2026, 4, 1)]
+    assert raw[0]["pungli"] >= 5 and raw[0]["delay"] >= 5 and raw[0]["other"] == 0
+    assert public_figures(APRIL)["months"] == raw
 
 
 def test_public_hotspots(city):
@@ -159,16 +156,16 @@ def test_public_hotspots(city):
     assert public_figures(APRIL)["hotspots"] == [
         {"kelurahan_name": sawah_lebar, "service_name": "Parkir tepi jalan umum: sepeda motor",
          "reports": 10, "excess_total": 80_000},
-        {"kelurahan_name": pagar_dewa, "service_name": "Parkir tepi jalan umum: mobil",
-         "reports": "<5", "excess_total": None},
     ]
+    # Pagar Dewa's parking reports (fewer than 5) are left out altogether.
+    assert pagar_dewa not in str(public_figures(APRIL)["hotspots"])
 
 
 def test_public_figures_carry_no_code_or_count_under_five(city):
     """Whatever the page or a later change shows, the public data itself holds no 1-4 count."""
     figures = public_figures(APRIL)
     counts = [figures["received"]]
-    counts += [week[key] for week in figures["weeks"] for key in Category.values]
+    counts += [month[key] for month in figures["months"] for key in Category.values]
     counts += [row["received"] for row in figures["opds"]]
     counts += [row["reports"] for row in figures["hotspots"]]
     assert not [count for count in counts if isinstance(count, int) and 0 < count < 5]
@@ -202,14 +199,14 @@ def test_small_totals_are_suppressed():
     assert (figures["deadline_compliance"], figures["median_first_response_days"], figures["ikm"],
             figures["excess_total"]) == (None, None, None, None)
     assert [row["received"] for row in figures["opds"]] == ["<5"]
-    assert [row["reports"] for row in figures["hotspots"]] == ["<5"]
+    assert figures["hotspots"] == []
 
 
 def test_an_empty_period_is_zero_not_suppressed():
     figures = public_figures(APRIL)
     assert figures["received"] == 0
     assert figures["opds"] == [] and figures["hotspots"] == []
-    assert all(week[key] == 0 for week in figures["weeks"] for key in Category.values)
+    assert all(month[key] == 0 for month in figures["months"] for key in Category.values)
 
 
 # --- the public page --------------------------------------------------------------------------
@@ -264,8 +261,8 @@ def test_the_public_page_shows_no_small_count(city):
     # The weekly chart draws no bar for a hidden cell and labels none with a small number.
     assert not re.search(r":\s*[1-4]\s*</title>", html)
     assert not re.search(r'data-total="[1-4]"', html)
-    hotspot = next(row for row in rows if row and row[0] == "Parkir tepi jalan umum: mobil")
-    assert hotspot[2:] == ["<5", "–"]
+    # A hotspot with fewer than 5 reports is not listed at all.
+    assert not [row for row in rows if row and row[0] == "Parkir tepi jalan umum: mobil"]
 
 
 def test_the_public_page_with_small_totals():
