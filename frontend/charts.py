@@ -88,12 +88,12 @@ def _number(value) -> int:
 
 
 def _nice_ceiling(value: int) -> int:
-    """A round number at or above ``value`` for the axis (4 at least, so ticks are whole)."""
-    if value <= 4:
-        return 4
-    magnitude = 10 ** (len(str(value)) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        ceiling = int(step * magnitude)
-        if ceiling >= value and ceiling % 4 == 0:
-            return ceiling
-    return ((value + 3) // 4) * 4
+    """The axis top: 4 ticks of a round step (1, 2, 5 × 10ⁿ, or 2.5 × 10ⁿ when whole) that
+    reach ``value``, so tick labels are whole numbers and the tallest bar fills the chart."""
+    magnitude = 1
+    while True:
+        for step in (1, 2, 2.5, 5):
+            tick = step * magnitude
+            if tick == int(tick) and 4 * tick >= value:
+                return int(4 * tick)
+        magnitude *= 10

@@ -98,7 +98,7 @@ def assert_no_sideways_scroll(page) -> None:
 
 
 def bar_heights(page) -> list[float]:
-    """The rendered height (CSS pixels) of every bar segment of the weekly chart."""
+    """The rendered height (CSS pixels) of every bar segment of the page's trend chart."""
     return page.eval_on_selector_all(
         "svg.chart-svg g.bar rect", "rects => rects.map(r => r.getBoundingClientRect().height)"
     )
@@ -159,8 +159,9 @@ def test_transparency_page(seeded, sized_page, screenshot):
     response = page.goto(server.url + "/transparansi/")
     assert response.status == 200
     assert "/staf/masuk/" not in page.url
+    # Monthly bars (suppression hides small cells): drawn, with a visible height.
     heights = bar_heights(page)
-    assert heights and max(heights) > 20
+    assert heights and max(heights) > 4
     offices = page.locator("table.data").first.locator("tbody tr")
     assert offices.count() >= 5
     for index in range(offices.count()):
