@@ -12,7 +12,8 @@ Groups and what they may receive:
   OPD it just left); ``staff.oversight``: the Inspektorat (pungli and overdue complaints);
   ``staff.all``: the coordinator, the mayor's office and admins. Staff messages carry no text
   and no staff name: a page that wants more asks the staff API, which checks scope again;
-- ``staff.dashboard``: counters only.
+- ``staff.dashboard``: counters only, sent by the sweeper when anything happened (and once a
+  minute, since "overdue" grows with time) rather than by every request.
 """
 
 import logging
@@ -90,7 +91,6 @@ def event_send(event: Event, *, left_opd: str | None = None) -> None:
         send(group, summary)
     if left_opd:
         send(opd_group(left_opd), {**summary, "complaint": {**summary["complaint"], "left": True}})
-    send(STAFF_DASHBOARD, {"type": COUNTERS_MESSAGE, "counters": complaint_counters()})
 
 
 def staff_summary(complaint: Complaint, event: Event) -> dict:
@@ -143,6 +143,26 @@ def complaint_counters() -> dict:
     }
 
 
+COUNTERS_EVERY = timedelta(seconds=60)
+# What this process last told the dashboards: the newest event then, and when.
+_counters_sent: dict = {"last_event": None, "at": None}
+
+
+def counters_publish_if_changed(*, now=None) -> bool:
+    """Send the dashboards' counters if an event happened since the last send, or a minute
+    passed (overdue counts grow by themselves). Returns whether it sent."""
+    now = now or timezone.now()
+    last_event = Event.objects.order_by("-pk").values_list("pk", flat=True).first()
+    sent_at = _counters_sent["at"]
+    if last_event == _counters_sent["last_event"] and sent_at and now - sent_at < COUNTERS_EVERY:
+        return False
+    async_to_sync(get_channel_layer().group_send)(
+        STAFF_DASHBOARD, {"type": COUNTERS_MESSAGE, "counters": complaint_counters()}
+    )
+    _counters_sent.update(last_event=last_event, at=now)
+    return True
+
+
 def outbox_sweep(*, older_than: timedelta = OUTBOX_DELAY, limit: int = 500) -> int:
     """Publish again the committed events not marked as published; returns how many went out.
 
@@ -162,7 +182,11 @@ def outbox_sweep(*, older_than: timedelta = OUTBOX_DELAY, limit: int = 500) -> i
         except Exception:
             logger.warning("The channel layer is unreachable; %s events wait in the outbox",
                            Event.objects.filter(published_at__isnull=True).count())
-            break
+            return sent
         Event.objects.filter(pk=event.pk).update(published_at=timezone.now())
         sent += 1
+    try:
+        counters_publish_if_changed()
+    except Exception:
+        logger.warning("The channel layer is unreachable; the dashboard counters wait")
     return sent

@@ -6,6 +6,7 @@ acknowledges the server's startup and shutdown.
 """
 
 import asyncio
+import gc
 import logging
 
 from asgiref.sync import sync_to_async
@@ -41,6 +42,10 @@ class Lifespan:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                # Everything loaded at startup lives as long as the process: keep it out of the
+                # collector's full passes, which otherwise pause a worker holding many sockets.
+                gc.collect()
+                gc.freeze()
                 if settings.PORTAL_IN_PROCESS_JOBS:
                     tasks = [asyncio.create_task(_every(*job)) for job in _jobs()]
                 await send({"type": "lifespan.startup.complete"})

@@ -83,6 +83,10 @@ class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
             await self.close(code=CLOSE_BAD_MESSAGE)
             return
         if message.get("type") == "ping":
+            if self.complaint is not None:
+                # The heartbeat doubles as catch-up: a live push the layer dropped (over
+                # capacity, a Redis hiccup) reaches the page within one ping.
+                await self._send_missing(up_to=None)
             await self.send(text_data=json.dumps({"type": "pong"}))
             return
         if self.group is not None or message.get("type") != "auth":

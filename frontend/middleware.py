@@ -1,7 +1,7 @@
 """Page-wide HTTP behaviour: the language switch and the security headers."""
 
 from django.conf import settings
-from django.utils import translation
+from django.utils.deprecation import MiddlewareMixin
 
 # Everything is served by the app itself; no third-party origin is ever contacted.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -22,12 +22,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 RELAXED_PATHS = ("/api/docs/", "/admin/")
 
 
-class SecurityHeadersMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+# MiddlewareMixin gives each middleware a sync and an async path, so under ASGI the chain
+# does not hop to a thread and back around them.
 
-    def __call__(self, request):
-        response = self.get_response(request)
+
+class SecurityHeadersMiddleware(MiddlewareMixin):
+    def process_response(self, request, response):
         if not request.path.startswith(RELAXED_PATHS):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
@@ -35,28 +35,25 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class LanguageQueryMiddleware:
+class LanguageQueryMiddleware(MiddlewareMixin):
     """``?lang=en`` or ``?lang=id`` switches the language and remembers it in a cookie."""
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
+    def process_request(self, request):
         requested = request.GET.get("lang")
-        supported = {code for code, _name in settings.LANGUAGES}
-        if requested not in supported:
-            return self.get_response(request)
-        # LocaleMiddleware reads the cookie next; setting it on the request makes this request
-        # use the new language too.
-        request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = requested
-        with translation.override(requested):
-            response = self.get_response(request)
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            requested,
-            max_age=365 * 24 * 3600,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=settings.LANGUAGE_COOKIE_SECURE,
-            httponly=False,
-        )
+        if requested in {code for code, _name in settings.LANGUAGES}:
+            # LocaleMiddleware reads the cookie next, so this request is in the new language too.
+            request.COOKIES[settings.LANGUAGE_COOKIE_NAME] = requested
+            request.language_requested = requested
+
+    def process_response(self, request, response):
+        requested = getattr(request, "language_requested", None)
+        if requested:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                requested,
+                max_age=365 * 24 * 3600,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=False,
+            )
         return response

@@ -1,6 +1,7 @@
 """Reads of the directory: lists for the public API and the engine's immutable inputs."""
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 
 from routing import engine
@@ -20,8 +21,42 @@ def kecamatan_list_with_kelurahan() -> QuerySet[Kecamatan]:
     return Kecamatan.objects.prefetch_related("kelurahan").order_by("name")
 
 
+# The engine's input, per process, with the fingerprint of the tables it was built from.
+_built: dict = {}
+_FINGERPRINTED = (Opd, Service, Kelurahan, Kecamatan, TextRule, OversightRule)
+
+
 def routing_rules() -> engine.Rules:
-    """The directory and the admin's rules as the routing engine's read-only input."""
+    """The directory and the admin's rules as the routing engine's read-only input.
+
+    Building it reads every rule and analyses its words, so it is kept per process and built
+    again only when the tables change (one small query tells: counts, last ids, last edits).
+    """
+    fingerprint = (_rules_fingerprint(), settings.PORTAL_ROUTING_THRESHOLD)
+    cached = _built.get(connection.alias)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    rules = _rules_build()
+    _built[connection.alias] = (fingerprint, rules)
+    return rules
+
+
+def _rules_fingerprint() -> tuple:
+    columns = []
+    for model in _FINGERPRINTED:
+        table = connection.ops.quote_name(model._meta.db_table)
+        columns += [f"(SELECT COUNT(*) FROM {table})", f"(SELECT MAX(id) FROM {table})"]
+        field_names = {field.name for field in model._meta.fields}
+        if "is_active" in field_names:
+            columns.append(f"(SELECT COUNT(*) FROM {table} WHERE is_active)")
+        if "updated_at" in field_names:
+            columns.append(f"(SELECT MAX(updated_at) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(columns))
+        return tuple(cursor.fetchone())
+
+
+def _rules_build() -> engine.Rules:
     opds = dict(Opd.objects.filter(is_active=True).values_list("code", "name"))
     services = {
         code: engine.ServiceRoute(code=code, name=name, opd=opd_code)

@@ -135,12 +135,16 @@ if REDIS_URL:
                         "socket_connect_timeout": 5,
                         "socket_keepalive": True,
                         "health_check_interval": 30,
+                        # redis-py's async pool refuses at once (it does not wait) past its
+                        # size: many sockets closing together would fail to leave their groups.
+                        "max_connections": 1000,
                     }
                 ],
                 "prefix": "laporpungli:asgi",
-                # Status events are tiny and a socket reads them at once; 100 queued messages
-                # means a reader that has stopped reading, and catch-up by seq repairs drops.
-                "capacity": 100,
+                # The limit applies per worker process (its sockets share one Redis list), and a
+                # status event is tiny: room for a burst to every socket of a busy worker. A
+                # drop beyond it is repaired by catch-up (the next event, a ping, a reconnect).
+                "capacity": 5000,
                 "expiry": 60,
                 # Sockets are closed by the server before they reach this age (see
                 # frontend.consumers), so a membership never outlives its socket silently.
