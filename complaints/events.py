@@ -79,18 +79,29 @@ def _publish(event_pk: int, left_opd: str | None = None) -> None:
     Event.objects.filter(pk=event_pk).update(published_at=timezone.now())
 
 
+def events_send(events: list[Event], *, left_opds: dict[int, str] | None = None) -> None:
+    """Send events (ordered by complaint and seq) to every group that may see them."""
+    left_opds = left_opds or {}
+    send = async_to_sync(get_channel_layer().group_send)
+    latest: dict = {}
+    for event in events:
+        if event.public:
+            send(complaint_group(event.complaint_id), {"type": EVENT_MESSAGE, "event": event_payload(event)})
+        latest[event.complaint_id] = event
+    for event in latest.values():
+        complaint = event.complaint
+        summary = {"type": STAFF_MESSAGE, "complaint": staff_summary(complaint, event)}
+        for group in staff_groups(complaint):
+            send(group, summary)
+    for event in events:
+        if event.pk in left_opds:
+            summary = staff_summary(event.complaint, event)
+            send(opd_group(left_opds[event.pk]), {"type": STAFF_MESSAGE, "complaint": {**summary, "left": True}})
+
+
 def event_send(event: Event, *, left_opd: str | None = None) -> None:
     """Send one event to every group that may see it."""
-    layer = get_channel_layer()
-    send = async_to_sync(layer.group_send)
-    complaint = event.complaint
-    if event.public:
-        send(complaint_group(complaint.pk), {"type": EVENT_MESSAGE, "event": event_payload(event)})
-    summary = {"type": STAFF_MESSAGE, "complaint": staff_summary(complaint, event)}
-    for group in staff_groups(complaint):
-        send(group, summary)
-    if left_opd:
-        send(opd_group(left_opd), {**summary, "complaint": {**summary["complaint"], "left": True}})
+    events_send([event], left_opds={event.pk: left_opd} if left_opd else None)
 
 
 def staff_summary(complaint: Complaint, event: Event) -> dict:
