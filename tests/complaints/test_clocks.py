@@ -50,6 +50,7 @@ from complaints.services import (
 )
 from routing.models import Opd, Service
 from tests.api.client import track_post
+from tests.complaints.clock import FrozenClock
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOTHING = ClockReport(escalated_to_head=0, escalated_to_inspektorat=0, auto_closed=0)
@@ -70,16 +71,6 @@ LEVEL_2_TEXT = "Batas waktu lama terlewati; Inspektorat Daerah ikut mengawasi"
 AUTO_CLOSE_TEXT = (
     "Ditutup otomatis: tidak ada tanggapan pelapor dalam 10 hari kerja setelah selesai"
 )
-
-
-class FrozenClock:
-    """What ``timezone.now()`` answers while a test runs; moved by assigning ``now``."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now.astimezone(UTC)
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ from complaints.services import (
     staff_reassign,
 )
 from routing.models import Kelurahan, Opd, Service
+from tests.complaints.clock import FrozenClock
 from tests.complaints.rollupcheck import differences, rebuilt_snapshot, rollup_snapshot
 
 pytestmark = pytest.mark.usefixtures("directory")
@@ -78,16 +79,6 @@ DESCRIPTIONS = {
 }
 # Texts no routing rule recognises: without a service or an office they wait in triage.
 VAGUE = ["Pelayanan jelek sekali, petugas acuh.", "Saya kecewa, tolong ditindak.", "Tidak jelas semua."]
-
-
-class FrozenClock:
-    """What ``timezone.now()`` answers; the simulation moves it forward."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now.astimezone(UTC)
 
 
 @pytest.fixture
