@@ -27,7 +27,7 @@ Tue 12 Jan 2027 (10) => closes after Tue 12 Jan 2027 23:59:59 WIB.
 
 import sqlite3
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 from unittest import mock
 from zoneinfo import ZoneInfo
