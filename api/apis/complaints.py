@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.inputs import MSG_MESSAGE_EMPTY, MSG_TEXT_LONG, ComplaintInput, ReceiptInput
+from api.schema import documented
 from api.throttles import AnonymousScopedThrottle
 from complaints.exceptions import ComplaintNotFound
 from complaints.models import Status
@@ -42,11 +43,14 @@ class ComplaintPublicSerializer(serializers.Serializer):
     status_label = serializers.SerializerMethodField()
     category = serializers.CharField()
     opd = OpdSerializer(allow_null=True)
-    oversight = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    oversight = serializers.SerializerMethodField()
     reason = serializers.CharField(source="routing_reason")
     fee_check = serializers.SerializerMethodField()
     delay_check = serializers.SerializerMethodField()
     due_at = serializers.DateTimeField(allow_null=True)
+
+    def get_oversight(self, complaint) -> list[str]:
+        return [opd.code for opd in complaint.oversight.all()]
 
     def get_status_label(self, complaint) -> str:
         return str(Status(complaint.status).label)
@@ -78,6 +82,7 @@ class ComplaintSubmitApi(_AnonymousApi):
     class OutputSerializer(ComplaintPublicSerializer):
         receipt = serializers.CharField()
 
+    @documented(request=ComplaintInput, response=OutputSerializer, status=201, errors=(400, 413, 415, 429))
     def post(self, request):
         data = ComplaintInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -103,6 +108,7 @@ class ComplaintTrackApi(_AnonymousApi):
         def get_can_rate(self, complaint) -> bool:
             return reporter_can_decide(complaint)
 
+    @documented(request=ReceiptInput, response=OutputSerializer, errors=(400, 404, 429))
     def post(self, request):
         data = ReceiptInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -131,6 +137,7 @@ class ReporterMessageApi(_AnonymousApi):
             error_messages={"blank": MSG_MESSAGE_EMPTY, "required": MSG_MESSAGE_EMPTY, "max_length": MSG_TEXT_LONG},
         )
 
+    @documented(request=InputSerializer, response=ComplaintTrackApi.OutputSerializer, status=201, errors=(400, 404, 409, 429))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -149,6 +156,7 @@ class ReporterPhotosApi(_AnonymousApi):
             child=serializers.FileField(allow_empty_file=True), allow_empty=False
         )
 
+    @documented(request=InputSerializer, response=ComplaintTrackApi.OutputSerializer, status=201, errors=(400, 404, 409, 413, 415, 429))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -171,6 +179,7 @@ class ReporterDecisionApi(_AnonymousApi):
             default=dict,
         )
 
+    @documented(request=InputSerializer, response=ComplaintTrackApi.OutputSerializer, errors=(400, 404, 409, 429))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -5,6 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import documented
 from api.throttles import AnonymousScopedThrottle
 from routing.selectors import kecamatan_list_with_kelurahan, opd_list_public, service_list_public
 
@@ -20,7 +21,7 @@ class ServiceListApi(_PublicDirectoryApi):
     class OutputSerializer(serializers.Serializer):
         code = serializers.CharField()
         name = serializers.CharField()
-        opd = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+        opd = serializers.CharField(source="opd.code", default=None)
         opd_name = serializers.CharField(source="opd.name", default=None)
         location_based = serializers.BooleanField()
         fee_rupiah = serializers.IntegerField(allow_null=True)
@@ -31,6 +32,7 @@ class ServiceListApi(_PublicDirectoryApi):
         time_unit = serializers.CharField()
         time_confirmed = serializers.BooleanField()
 
+    @documented(response=OutputSerializer(many=True), errors=(429,))
     def get(self, request):
         return Response(self.OutputSerializer(service_list_public(), many=True).data)
 
@@ -40,8 +42,9 @@ class OpdListApi(_PublicDirectoryApi):
         code = serializers.CharField()
         name = serializers.CharField()
         kind = serializers.CharField()
-        kecamatan = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+        kecamatan = serializers.CharField(source="kecamatan.code", default=None)
 
+    @documented(response=OutputSerializer(many=True), errors=(429,))
     def get(self, request):
         return Response(self.OutputSerializer(opd_list_public(), many=True).data)
 
@@ -56,5 +59,6 @@ class AreaListApi(_PublicDirectoryApi):
         name = serializers.CharField()
         kelurahan = KelurahanSerializer(many=True)
 
+    @documented(response=OutputSerializer(many=True), errors=(429,))
     def get(self, request):
         return Response(self.OutputSerializer(kecamatan_list_with_kelurahan(), many=True).data)

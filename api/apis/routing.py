@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from api.apis.complaints import OpdSerializer, _AnonymousApi
 from api.inputs import PreviewInput
+from api.schema import documented
 from complaints.selectors import complaint_preview
 from routing.models import Opd
 
@@ -24,6 +25,7 @@ class RoutingPreviewApi(_AnonymousApi):
         amounts = serializers.ListField(child=serializers.IntegerField())
         fee_check = serializers.DictField()
 
+    @documented(request=PreviewInput, response=OutputSerializer, errors=(400, 429))
     def post(self, request):
         data = PreviewInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from api.apis.complaints import EventSerializer, OpdSerializer
 from api.inputs import MSG_MESSAGE_EMPTY, MSG_TEXT_LONG
+from api.schema import documented, query
 from api.throttles import AnonymousScopedThrottle
 from complaints.filters import ComplaintFilter
 from complaints.models import Status
@@ -47,9 +48,9 @@ class ComplaintListItemSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
     category = serializers.CharField()
     opd = OpdSerializer(allow_null=True)
-    service = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kecamatan = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    kelurahan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service = serializers.CharField(source="service.code", default=None)
+    kecamatan = serializers.CharField(source="kecamatan.code", default=None)
+    kelurahan = serializers.CharField(source="kelurahan.code", default=None)
     created_at = serializers.DateTimeField()
     due_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.SerializerMethodField()
@@ -60,9 +61,24 @@ class ComplaintListItemSerializer(serializers.Serializer):
         return is_overdue(complaint)
 
 
+LIST_FILTERS = [
+    query("status", "Status (repeatable)", enum=list(Status.values)),
+    query("category", "pungli, delay or other"),
+    query("service", "Service code"),
+    query("opd", "OPD code"),
+    query("kecamatan", "Kecamatan code"),
+    query("overdue", "true or false", kind=bool),
+    query("created_after", "YYYY-MM-DD"),
+    query("created_before", "YYYY-MM-DD"),
+    query("sort", "deadline (default), newest or oldest"),
+    query("page", "Page number", kind=int),
+]
+
+
 class StaffComplaintListApi(APIView):
     permission_classes = [IsAuthenticated]
 
+    @documented(response=ComplaintListItemSerializer(many=True), errors=(400, 401), parameters=LIST_FILTERS)
     def get(self, request):
         queryset = complaints_visible_to(request.user).select_related(
             "opd", "service", "kecamatan", "kelurahan"
@@ -77,7 +93,7 @@ class StaffComplaintListApi(APIView):
 
 class StaffEventSerializer(EventSerializer):
     public = serializers.BooleanField()
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    actor = serializers.CharField(source="actor.username", default=None)
 
 
 class StaffComplaintDetailApi(APIView):
@@ -91,13 +107,16 @@ class StaffComplaintDetailApi(APIView):
         karcis_given = serializers.BooleanField(allow_null=True)
         applied_date = serializers.DateField(allow_null=True)
         involves_head = serializers.BooleanField()
-        oversight = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+        oversight = serializers.SerializerMethodField()
         routing = serializers.SerializerMethodField()
         fee_check = serializers.SerializerMethodField()
         delay_check = serializers.SerializerMethodField()
         evidence = serializers.SerializerMethodField()
         events = serializers.SerializerMethodField()
         allowed_transitions = serializers.SerializerMethodField()
+
+        def get_oversight(self, complaint) -> list[str]:
+            return [opd.code for opd in complaint.oversight.all()]
 
         def get_routing(self, complaint) -> dict:
             return {
@@ -131,6 +150,7 @@ class StaffComplaintDetailApi(APIView):
         def get_allowed_transitions(self, complaint) -> list[str]:
             return staff_allowed_targets(self.context["user"], complaint)
 
+    @documented(response=OutputSerializer, errors=(401, 404))
     def get(self, request, reference):
         complaint = complaint_get_for_staff(user=request.user, reference=reference)
         return Response(self.OutputSerializer(complaint, context={"user": request.user}).data)
@@ -151,6 +171,7 @@ class StaffTransitionApi(APIView):
         to = serializers.ChoiceField(choices=Status.choices)
         message = _text_field(required=False, allow_blank=True, default="")
 
+    @documented(request=InputSerializer, response=StaffComplaintDetailApi.OutputSerializer, errors=(400, 401, 403, 404, 409))
     def post(self, request, reference):
         complaint = complaint_get_for_staff(user=request.user, reference=reference)
         data = self.InputSerializer(data=request.data)
@@ -171,6 +192,7 @@ class StaffMessageApi(APIView):
         body = _text_field()
         internal = serializers.BooleanField(default=False)
 
+    @documented(request=InputSerializer, response=StaffComplaintDetailApi.OutputSerializer, status=201, errors=(400, 401, 403, 404, 409))
     def post(self, request, reference):
         complaint = complaint_get_for_staff(user=request.user, reference=reference)
         data = self.InputSerializer(data=request.data)
@@ -190,6 +212,7 @@ class StaffReassignApi(APIView):
         )
         reason = _text_field()
 
+    @documented(request=InputSerializer, response=StaffComplaintDetailApi.OutputSerializer, errors=(400, 401, 403, 404, 409))
     def post(self, request, reference):
         complaint = complaint_get_for_staff(user=request.user, reference=reference)
         data = self.InputSerializer(data=request.data)

@@ -1,5 +1,6 @@
 """``GET stats/overview|trend|opds|hotspots/`` for the dashboard: JSON, or CSV with ?format=csv."""
 
+from drf_spectacular.types import OpenApiTypes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -7,7 +8,15 @@ from rest_framework.views import APIView
 
 from api.permissions import IsDashboardViewer
 from api.renderers import CsvRenderer
+from api.schema import documented, query
 from complaints import stats
+
+
+PERIOD = [
+    query("from", "First day, YYYY-MM-DD (default: 90 days before `to`)"),
+    query("to", "Last day, YYYY-MM-DD (default: today)"),
+    query("format", "csv for a CSV file", enum=["json", "csv"]),
+]
 
 
 class _StatsApi(APIView):
@@ -15,6 +24,7 @@ class _StatsApi(APIView):
     renderer_classes = [JSONRenderer, CsvRenderer]
     selector = None
 
+    @documented(response=OpenApiTypes.OBJECT, errors=(400, 401, 403), parameters=PERIOD)
     def get(self, request):
         period = stats.period_parse(request.query_params.get("from"), request.query_params.get("to"))
         return Response(type(self).selector(period))
@@ -27,6 +37,11 @@ class StatsOverviewApi(_StatsApi):
 class StatsTrendApi(_StatsApi):
     """``?group_by=category`` (default) or ``opd``."""
 
+    @documented(
+        response=OpenApiTypes.OBJECT,
+        errors=(400, 401, 403),
+        parameters=[*PERIOD, query("group_by", "category (default) or opd", enum=["category", "opd"])],
+    )
     def get(self, request):
         period = stats.period_parse(request.query_params.get("from"), request.query_params.get("to"))
         return Response(stats.trend(period, request.query_params.get("group_by", "category")))
