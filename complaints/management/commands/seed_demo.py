@@ -28,7 +28,7 @@ class Command(BaseCommand):
                     opd=opd,
                 )
             )
-        self.stdout.write(f"Demo accounts ({len(accounts)}), password from DEMO_PASSWORD:")
+        self.stdout.write(f"Demo accounts ({len(accounts)}), password: {password}  (log in at /staf/masuk/)")
         for user in accounts[:4]:
             self.stdout.write(f"  {user.username}")
         self.stdout.write(f"  kepala-<opd code>, e.g. kepala-dishub ({len(accounts) - 4} OPD heads)")
