@@ -11,7 +11,6 @@ Ratings never change once given, so they are added once (``ratings_add``).
 from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum, Value
@@ -190,6 +189,3 @@ def rollups_rebuild() -> None:
         .annotate(t=Sum("value"), n=Count("pk"))
     )
 
-
-def period_days(start: date, end: date) -> Q:
-    return Q(day__gte=start, day__lte=end)
