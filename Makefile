@@ -1,4 +1,4 @@
-# Lapor Pungli — the commands of CONTRACT.md. Needs Python >= 3.11 and nothing else installed.
+# Lapor Pungli — the commands of docs/interface.md. Needs Python >= 3.11 and nothing else installed.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +7,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/laporpungli
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test test-services bench venv venv-dev messages lock clean
+.PHONY: run test test-services lint bench venv venv-dev messages lock clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,11 +23,13 @@ venv: $(VENV)/.runtime
 venv-dev: $(VENV)/.dev
 
 ## make run: migrate, load the directory and demo accounts, serve HTTP + websockets on :8000
+## (the demo: DEBUG on unless DEBUG=false is given, which then needs SECRET_KEY)
+run: export DEBUG ?= true
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_directory
 	$(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite on the embedded default (SQLite, in-memory channel layer)
 test: venv-dev
@@ -38,11 +40,17 @@ test-services: venv-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## make bench: the figures of PRODUCT.md §4
+## make lint: ruff's checks and its formatting, as CI runs them
+lint: venv-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## make bench: the figures of docs/product.md §4
 bench: venv-dev
 	$(BIN)/python -m tests.bench.run
 
 ## make messages: refresh and compile the translations after changing user-facing text
+messages: export DEBUG ?= true
 messages: venv-dev
 	$(BIN)/python manage.py makemessages --locale id --no-obsolete --ignore '.venv/*' --ignore 'tests/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'

@@ -11,8 +11,22 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from api.throttles import MSG_THROTTLED
-from complaints.exceptions import ApplicationError
+from complaints import exceptions as domain
+from complaints.ratelimits import MSG_THROTTLED
+
+# What each domain refusal is over HTTP; the first class in the error's ancestry decides.
+_DOMAIN_STATUS = {
+    domain.TooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    domain.UnsupportedMedia: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    domain.NotPermitted: status.HTTP_403_FORBIDDEN,
+    domain.NotFound: status.HTTP_404_NOT_FOUND,
+    domain.Conflict: status.HTTP_409_CONFLICT,
+    domain.ApplicationError: status.HTTP_400_BAD_REQUEST,
+}
+
+
+def _domain_status(error: domain.ApplicationError) -> int:
+    return next(_DOMAIN_STATUS[kind] for kind in type(error).__mro__ if kind in _DOMAIN_STATUS)
 
 
 def error_body(message: str, errors: dict | None = None) -> dict:
@@ -20,8 +34,8 @@ def error_body(message: str, errors: dict | None = None) -> dict:
 
 
 def api_exception_handler(exc, context):
-    if isinstance(exc, ApplicationError):
-        return Response(error_body(exc.message, exc.errors), status=exc.status)
+    if isinstance(exc, domain.ApplicationError):
+        return Response(error_body(exc.message, exc.errors), status=_domain_status(exc))
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(getattr(exc, "message_dict", {"non_field_errors": exc.messages}))
     if isinstance(exc, RequestDataTooBig):

@@ -1,35 +1,30 @@
-"""Rate limits for anonymous endpoints without remembering who the client is.
+"""The API's side of the rate limits: a DRF throttle over ``complaints.ratelimits``.
 
-The client address is turned into a keyed hash (the key changes every day) before it becomes a
-cache key, and the cache entry expires with the rate window: no address is stored anywhere.
+DRF asks the throttle and, when it refuses, answers 429 with ``Retry-After``
+(``api.exception_handlers`` words the message). The limit itself, its rates and its
+address-free cache keys are ``complaints.ratelimits``, shared with the pages.
 """
 
-from types import SimpleNamespace
+from rest_framework.throttling import BaseThrottle
 
-from django.utils import timezone
-from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext_lazy as _
-from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
-
-MSG_THROTTLED = _("Too many requests; please try again in %(seconds)s seconds.")
+from complaints import ratelimits
 
 
-class AnonymousScopedThrottle(ScopedRateThrottle):
-    """``ScopedRateThrottle`` keyed by a daily-rotating HMAC of the client address."""
+class AnonymousScopedThrottle(BaseThrottle):
+    """The limit of the view's ``throttle_scope``, counted per client address (never per user).
 
-    def get_rate(self):
-        # Read at call time (not class creation) so a changed setting takes effect.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+    A view without a ``throttle_scope`` is not limited.
+    """
 
-    def get_ident(self, request) -> str:
-        day = timezone.now().strftime("%Y-%m-%d")
-        return salted_hmac(f"laporpungli.throttle.{day}", super().get_ident(request)).hexdigest()
+    def __init__(self):
+        self._wait: int | None = None
 
+    def allow_request(self, request, view) -> bool:
+        scope = getattr(view, "throttle_scope", None)
+        if not scope:
+            return True
+        self._wait = ratelimits.request_wait(request, scope)
+        return self._wait is None
 
-def throttle_wait(request, scope: str) -> int | None:
-    """The same limit for an HTML form outside DRF: None when allowed, else seconds to wait."""
-    throttle = AnonymousScopedThrottle()
-    if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
-        return None
-    return int(throttle.wait() or 1)
+    def wait(self) -> int | None:
+        return self._wait

@@ -1,12 +1,13 @@
-"""One path per operation under ``/api/v1/`` (CONTRACT.md "REST API")."""
+"""One path per operation under ``/api/v1/`` (docs/interface.md "REST API")."""
 
 from django.urls import path
 
-from api.apis import complaints, directory, routing, staff, stats
+from api.apis import complaints, directory, integrity, public, routing, staff, stats
 
 app_name = "api"
 
 urlpatterns = [
+    path("public/figures/", public.PublicFiguresApi.as_view(), name="public-figures"),
     path("stats/overview/", stats.StatsOverviewApi.as_view(), name="stats-overview"),
     path("stats/trend/", stats.StatsTrendApi.as_view(), name="stats-trend"),
     path("stats/opds/", stats.StatsOpdsApi.as_view(), name="stats-opds"),
@@ -20,6 +21,12 @@ urlpatterns = [
     path("track/messages/", complaints.ReporterMessageApi.as_view(), name="track-messages"),
     path("track/photos/", complaints.ReporterPhotosApi.as_view(), name="track-photos"),
     path("track/decision/", complaints.ReporterDecisionApi.as_view(), name="track-decision"),
+    path("track/proof/", integrity.ProofApi.as_view(), name="track-proof"),
+    path(
+        "integrity/checkpoints/",
+        integrity.CheckpointListApi.as_view(),
+        name="integrity-checkpoints",
+    ),
     path("auth/token/", staff.TokenObtainApi.as_view(), name="auth-token"),
     path("staff/complaints/", staff.StaffComplaintListApi.as_view(), name="staff-complaints"),
     path(
@@ -41,5 +48,30 @@ urlpatterns = [
         "staff/complaints/<str:reference>/reassign/",
         staff.StaffReassignApi.as_view(),
         name="staff-complaint-reassign",
+    ),
+    path(
+        "staff/complaints/<str:reference>/reroute/",
+        staff.StaffRerouteRequestApi.as_view(),
+        name="staff-complaint-reroute",
+    ),
+    path(
+        "staff/complaints/<str:reference>/reroute/decision/",
+        staff.StaffRerouteDecisionApi.as_view(),
+        name="staff-complaint-reroute-decision",
+    ),
+    path(
+        "staff/complaints/<str:reference>/merge/",
+        staff.StaffMergeApi.as_view(),
+        name="staff-complaint-merge",
+    ),
+    path(
+        "staff/evidence/<uuid:evidence_id>/",
+        staff.StaffEvidenceApi.as_view(),
+        name="staff-evidence",
+    ),
+    path(
+        "staff/evidence/<uuid:evidence_id>/thumbnail/",
+        staff.StaffEvidenceApi.as_view(size="thumb"),
+        name="staff-evidence-thumb",
     ),
 ]

@@ -1,4 +1,4 @@
-"""The fee check and the delay check of PRODUCT.md §3, and their one-line explanations.
+"""The fee check and the delay check of docs/product.md §3, and their one-line explanations.
 
 Fee check: excess = amount paid (or asked, when nothing was paid) - the service's official fee;
 flagged when the excess is positive or when no karcis was given for a retribution. An unknown

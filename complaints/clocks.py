@@ -1,4 +1,4 @@
-"""Deadlines that act (PRODUCT.md F8): escalate breaches, auto-close silent resolutions.
+"""Deadlines that act (docs/product.md F8): escalate breaches, auto-close silent resolutions.
 
 ``clocks_run`` is idempotent and safe to run concurrently: each complaint is re-read under a
 row lock and its condition checked again, and each step records what it did (the escalation
@@ -8,6 +8,7 @@ level of the current deadline, the status) so a second run finds nothing left to
   ``escalate_inspektorat`` working days later, still open, to the Inspektorat (level 2: the
   Inspektorat gets an oversight copy and the reporter is told).
 - A complaint ``resolved`` with no reply from the reporter is closed at ``auto_close_at``.
+- Once a day, an integrity checkpoint is published (``complaints.integrity``).
 """
 
 from dataclasses import dataclass
@@ -18,8 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from complaints.deadlines import WorkingCalendar
-from complaints.models import Complaint, Event, Status
-from complaints.selectors import OPEN_STATUSES, working_calendar
+from complaints.integrity import checkpoint_publish
+from complaints.models import Checkpoint, Complaint, Event, Status, Visibility
+from complaints.selectors import working_calendar
 from complaints.services import complaint_transition, event_append
 from complaints.workflow import Role
 from routing.models import Opd
@@ -30,14 +32,14 @@ class ClockReport:
     escalated_to_head: int = 0
     escalated_to_inspektorat: int = 0
     auto_closed: int = 0
+    checkpoint: str = ""  # the day of the checkpoint published by this run, if any
 
 
 def clocks_run(*, now=None) -> ClockReport:
     now = now or timezone.now()
     calendar = working_calendar()
     report = ClockReport()
-    open_statuses = [status for status in OPEN_STATUSES if status != Status.RESOLVED]
-    breached = Complaint.objects.filter(status__in=open_statuses, due_at__lt=now).exclude(
+    breached = Complaint.objects.unresolved().filter(due_at__lt=now).exclude(
         escalation_level__gte=2, escalated_due_at=F("due_at")
     )
     for pk in breached.values_list("pk", flat=True).iterator():
@@ -49,6 +51,9 @@ def clocks_run(*, now=None) -> ClockReport:
     silent = Complaint.objects.filter(status=Status.RESOLVED, auto_close_at__lt=now)
     for pk in silent.values_list("pk", flat=True).iterator():
         report.auto_closed += _auto_close(pk, now=now)
+    day = timezone.localdate(now)
+    if not Checkpoint.objects.filter(day=day).exists():
+        report.checkpoint = checkpoint_publish(day=day, now=now).day.isoformat()
     return report
 
 
@@ -57,7 +62,7 @@ def _escalate(pk, *, now, calendar: WorkingCalendar) -> int:
     """Raise the escalation of one complaint's current deadline by what is due; 0 if none."""
     # Lock the complaint's row only: PostgreSQL refuses FOR UPDATE on the outer join to the OPD.
     complaint = Complaint.objects.select_for_update(of=("self",)).select_related("opd").get(pk=pk)
-    if complaint.status not in OPEN_STATUSES or complaint.status == Status.RESOLVED:
+    if not complaint.is_unresolved:
         return 0
     if complaint.due_at is None or complaint.due_at >= now:
         return 0
@@ -73,7 +78,8 @@ def _escalate(pk, *, now, calendar: WorkingCalendar) -> int:
             complaint=complaint,
             kind=Event.Kind.ESCALATED,
             text=f"Batas waktu terlewati; diteruskan ke pimpinan {office}",
-            public=False,
+            visibility=Visibility.OFFICE,
+            office=complaint.opd,
         )
         return 1
     if level == 1 and inspektorat_at < now:

@@ -1,4 +1,5 @@
-"""The only publisher to the channel layer, and the outbox that makes its delivery reliable.
+"""The only publisher of complaint events to the channel layer, and the outbox that makes
+their delivery reliable.
 
 Every event is published after its transaction commits (``on_commit(..., robust=True)``): a
 rolled-back change is never announced and a channel-layer failure never fails the request.
@@ -12,45 +13,38 @@ Groups and what they may receive:
   OPD it just left); ``staff.oversight``: the Inspektorat (pungli and overdue complaints);
   ``staff.all``: the coordinator, the mayor's office and admins. Staff messages carry no text
   and no staff name: a page that wants more asks the staff API, which checks scope again;
-- ``staff.dashboard``: counters only, sent by the sweeper when anything happened (and once a
-  minute, since "overdue" grows with time) rather than by every request.
+- ``staff.dashboard``: counters only, and not from here: ``complaints.counters`` sends them at
+  the outbox sweeper's pace rather than on every request.
+
+Which groups may see a complaint and each event is ``complaints.access``'s to say
+(``event_staff_groups``); this module only sends.
 """
 
 import logging
 from datetime import timedelta
 from functools import partial
+from itertools import groupby
+from operator import attrgetter
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from complaints.models import FINAL_STATUSES, Category, Complaint, Event, Status
+from complaints.access import complaint_group, event_staff_groups, hour_of, opd_group
+from complaints.models import Complaint, Event
 
 logger = logging.getLogger(__name__)
 
 # Consumers' handlers are named after these types (dots become underscores).
 EVENT_MESSAGE = "complaint.event"
 STAFF_MESSAGE = "staff.complaint"
-COUNTERS_MESSAGE = "staff.counters"
 
-STAFF_ALL = "staff.all"
-STAFF_OVERSIGHT = "staff.oversight"
-STAFF_DASHBOARD = "staff.dashboard"
 OUTBOX_DELAY = timedelta(seconds=5)
 
 
-def complaint_group(complaint_id) -> str:
-    return f"complaint.{complaint_id.hex}"
-
-
-def opd_group(code: str) -> str:
-    return f"staff.opd.{code}"
-
-
 def event_payload(event: Event) -> dict:
-    """An event as the reporter sees it (CONTRACT.md "Websocket")."""
+    """An event as the reporter sees it (docs/interface.md "Websocket")."""
     return {
         "type": "event",
         "seq": event.seq,
@@ -67,7 +61,7 @@ def publish_on_commit(event: Event, *, left_opd: str | None = None) -> None:
 
 
 def _publish(event_pk: int, left_opd: str | None = None) -> None:
-    event = Event.objects.select_related("complaint__opd").filter(pk=event_pk).first()
+    event = Event.objects.select_related("complaint__opd", "office").filter(pk=event_pk).first()
     if event is None:
         return
     try:
@@ -80,19 +74,20 @@ def _publish(event_pk: int, left_opd: str | None = None) -> None:
 
 
 def events_send(events: list[Event], *, left_opds: dict[int, str] | None = None) -> None:
-    """Send events (ordered by complaint and seq) to every group that may see them."""
+    """Send events (ordered by complaint and seq) to every group that may see them: the
+    reporter's group the events for the reporter, each staff group one summary per complaint,
+    of the latest event it may read (``complaints.access.event_staff_groups``)."""
     left_opds = left_opds or {}
     send = async_to_sync(get_channel_layer().group_send)
     latest: dict = {}
     for event in events:
         if event.public:
-            send(complaint_group(event.complaint_id), {"type": EVENT_MESSAGE, "event": event_payload(event)})
-        latest[event.complaint_id] = event
-    for event in latest.values():
-        complaint = event.complaint
-        summary = {"type": STAFF_MESSAGE, "complaint": staff_summary(complaint, event)}
-        for group in staff_groups(complaint):
-            send(group, summary)
+            message = {"type": EVENT_MESSAGE, "event": event_payload(event)}
+            send(complaint_group(event.complaint_id), message)
+        for group in event_staff_groups(event, event.complaint):
+            latest[(event.complaint_id, group)] = event
+    for (_complaint_id, group), event in latest.items():
+        send(group, {"type": STAFF_MESSAGE, "complaint": staff_summary(event.complaint, event)})
     for event in events:
         if event.pk in left_opds:
             summary = staff_summary(event.complaint, event)
@@ -114,64 +109,10 @@ def staff_summary(complaint: Complaint, event: Event) -> dict:
         "category": complaint.category,
         "opd": complaint.opd.code if complaint.opd_id else None,
         "due_at": complaint.due_at.isoformat() if complaint.due_at else None,
-        "overdue": is_overdue(complaint),
-        "at": event.created_at.isoformat(),
+        "overdue": complaint.is_overdue,
+        # To the hour: the office's inbox has no need of the reporter's second (access).
+        "at": hour_of(event.created_at).isoformat(),
     }
-
-
-def is_overdue(complaint: Complaint) -> bool:
-    return bool(
-        complaint.due_at
-        and complaint.status not in FINAL_STATUSES
-        and complaint.due_at < timezone.now()
-    )
-
-
-def staff_groups(complaint: Complaint) -> list[str]:
-    """The staff groups whose members may see ``complaint`` (as complaints_visible_to says)."""
-    groups = [STAFF_ALL]
-    codes = set(complaint.oversight.values_list("code", flat=True))
-    if complaint.opd_id:
-        codes.add(complaint.opd.code)
-    groups.extend(opd_group(code) for code in sorted(codes))
-    if complaint.category == Category.PUNGLI or is_overdue(complaint):
-        groups.append(STAFF_OVERSIGHT)
-    return groups
-
-
-def complaint_counters() -> dict:
-    """The live counters of the dashboard: numbers only, nothing about any complaint."""
-    now = timezone.now()
-    open_statuses = [s for s in Status.values if s not in FINAL_STATUSES]
-    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    complaints = Complaint.objects.all()
-    return {
-        "received_today": complaints.filter(created_at__gte=today).count(),
-        "open": complaints.filter(status__in=open_statuses).count(),
-        "overdue": complaints.filter(status__in=open_statuses, due_at__lt=now).count(),
-        "triage": complaints.filter(status=Status.TRIAGE).count(),
-        "pungli_open": complaints.filter(status__in=open_statuses, category=Category.PUNGLI).count(),
-    }
-
-
-COUNTERS_EVERY = timedelta(seconds=60)
-# What this process last told the dashboards: the newest event then, and when.
-_counters_sent: dict = {"last_event": None, "at": None}
-
-
-def counters_publish_if_changed(*, now=None) -> bool:
-    """Send the dashboards' counters if an event happened since the last send, or a minute
-    passed (overdue counts grow by themselves). Returns whether it sent."""
-    now = now or timezone.now()
-    last_event = Event.objects.order_by("-pk").values_list("pk", flat=True).first()
-    sent_at = _counters_sent["at"]
-    if last_event == _counters_sent["last_event"] and sent_at and now - sent_at < COUNTERS_EVERY:
-        return False
-    async_to_sync(get_channel_layer().group_send)(
-        STAFF_DASHBOARD, {"type": COUNTERS_MESSAGE, "counters": complaint_counters()}
-    )
-    _counters_sent.update(last_event=last_event, at=now)
-    return True
 
 
 def outbox_sweep(*, older_than: timedelta = OUTBOX_DELAY, limit: int = 500) -> int:
@@ -179,25 +120,35 @@ def outbox_sweep(*, older_than: timedelta = OUTBOX_DELAY, limit: int = 500) -> i
 
     Runs periodically (``manage.py publish_outbox`` or inside `make run`'s server). Old enough
     to be sure the normal publish had its chance, so the common case publishes once.
+
+    A bounded number of queries whatever the backlog: one read of the pending events with their
+    complaints, OPDs and oversight copies (``complaint_staff_groups`` reads the prefetched
+    ``oversight``), one UPDATE of the events that went out, and a count only if the layer fails.
     """
     cutoff = timezone.now() - older_than
-    pending = (
-        Event.objects.select_related("complaint__opd")
-        .filter(Q(published_at__isnull=True), created_at__lt=cutoff)
+    pending = list(
+        Event.objects.select_related("complaint__opd", "office")
+        .prefetch_related("complaint__oversight")
+        .filter(published_at__isnull=True, created_at__lt=cutoff)
         .order_by("complaint_id", "seq")[:limit]
     )
-    sent = 0
-    for event in pending:
+    sent: list[int] = []
+    failed = False
+    # Complaint by complaint: ``events_send`` gives staff one summary per complaint (its latest
+    # event), so a complaint's events are published together or not at all. A layer that fails
+    # midway stops the sweep; what went out before stays marked, the rest goes next time
+    # (at-least-once: clients drop duplicates by seq).
+    for _complaint_id, batch in groupby(pending, key=attrgetter("complaint_id")):
+        batch = list(batch)
         try:
-            event_send(event)
+            events_send(batch)
         except Exception:
-            logger.warning("The channel layer is unreachable; %s events wait in the outbox",
-                           Event.objects.filter(published_at__isnull=True).count())
-            return sent
-        Event.objects.filter(pk=event.pk).update(published_at=timezone.now())
-        sent += 1
-    try:
-        counters_publish_if_changed()
-    except Exception:
-        logger.warning("The channel layer is unreachable; the dashboard counters wait")
-    return sent
+            failed = True
+            break
+        sent.extend(event.pk for event in batch)
+    if sent:
+        Event.objects.filter(pk__in=sent).update(published_at=timezone.now())
+    if failed:
+        logger.warning("The channel layer is unreachable; %s events wait in the outbox",
+                       Event.objects.filter(published_at__isnull=True).count())
+    return len(sent)

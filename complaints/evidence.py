@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from complaints.exceptions import ApplicationError
+from complaints.exceptions import InvalidInput, TooLarge, UnsupportedMedia
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 JPEG_QUALITY = 85
@@ -33,13 +33,6 @@ MSG_NOT_AN_IMAGE = _("Only photos in JPEG, PNG or WebP format can be attached.")
 MSG_DAMAGED = _("The photo is damaged or incomplete; please choose it again.")
 
 
-class EvidenceRejected(ApplicationError):
-    """A file that cannot become evidence; ``status`` is the HTTP status that says why."""
-
-    def __init__(self, message: str, status: int):
-        super().__init__(message, errors={"photos": [message]}, status=status)
-
-
 @dataclass(frozen=True)
 class SanitizedPhoto:
     image: bytes
@@ -52,11 +45,11 @@ class SanitizedPhoto:
 def photo_sanitize(
     data: bytes, *, max_bytes: int, max_pixels: int, long_edge: int, thumb_edge: int
 ) -> SanitizedPhoto:
-    """Check, clean and re-encode one uploaded photo, or raise ``EvidenceRejected``."""
+    """Check, clean and re-encode one uploaded photo, or raise ``InvalidInput`` (``TooLarge``, ``UnsupportedMedia``)."""
     if not data:
-        raise EvidenceRejected(str(MSG_EMPTY), 400)
+        raise InvalidInput.on_field("photos", str(MSG_EMPTY))
     if len(data) > max_bytes:
-        raise EvidenceRejected(str(MSG_TOO_LARGE) % {"mb": max_bytes // (1024 * 1024)}, 413)
+        raise TooLarge.on_field("photos", str(MSG_TOO_LARGE) % {"mb": max_bytes // (1024 * 1024)})
     digest = hashlib.sha256(data).hexdigest()
     picture = _decode(data, max_pixels=max_pixels, long_edge=long_edge)
     picture.thumbnail((long_edge, long_edge), reducing_gap=3.0)
@@ -78,11 +71,11 @@ def _decode(data: bytes, *, max_pixels: int, long_edge: int) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
     except UnidentifiedImageError as exc:
-        raise EvidenceRejected(str(MSG_NOT_AN_IMAGE), 415) from exc
+        raise UnsupportedMedia.on_field("photos", str(MSG_NOT_AN_IMAGE)) from exc
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels(max_pixels) from exc
     except (OSError, SyntaxError, ValueError) as exc:
-        raise EvidenceRejected(str(MSG_DAMAGED), 400) from exc
+        raise InvalidInput.on_field("photos", str(MSG_DAMAGED)) from exc
     width, height = image.size
     if width * height > max_pixels or width == 0 or height == 0:
         raise _too_many_pixels(max_pixels)
@@ -96,11 +89,11 @@ def _decode(data: bytes, *, max_pixels: int, long_edge: int) -> Image.Image:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels(max_pixels) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise EvidenceRejected(str(MSG_DAMAGED), 400) from exc
+        raise InvalidInput.on_field("photos", str(MSG_DAMAGED)) from exc
 
 
-def _too_many_pixels(max_pixels: int) -> EvidenceRejected:
-    return EvidenceRejected(str(MSG_TOO_MANY_PIXELS) % {"mp": max_pixels // 1_000_000}, 413)
+def _too_many_pixels(max_pixels: int) -> InvalidInput:
+    return TooLarge.on_field("photos", str(MSG_TOO_MANY_PIXELS) % {"mp": max_pixels // 1_000_000})
 
 
 def _draft_size(size: tuple[int, int], long_edge: int) -> tuple[int, int]:

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from routing.models import Kecamatan, Kelurahan, Opd, Service
@@ -36,6 +37,31 @@ FINAL_STATUSES = frozenset({Status.CLOSED, Status.REJECTED, Status.REFERRED})
 # The same, in a fixed order: partial indexes and the queries they serve must spell it alike.
 FINAL_STATUS_LIST = sorted(FINAL_STATUSES)
 UNRESOLVED_EXCLUDED = sorted(FINAL_STATUSES | {Status.RESOLVED})
+OPEN_STATUSES = [status for status in Status.values if status not in FINAL_STATUSES]
+# Limits of what people may type (the models, the inputs and the templates read these).
+TEXT_MAX = 5000
+
+
+class ComplaintQuerySet(models.QuerySet):
+    """The domain's predicates on many complaints, worded as on one (``Complaint.is_*``)."""
+
+    def open(self):
+        return self.exclude(status__in=FINAL_STATUS_LIST)
+
+    def unresolved(self):
+        """Open and not waiting for the reporter's verdict: still in the office's hands."""
+        return self.exclude(status__in=UNRESOLVED_EXCLUDED)
+
+    def overdue(self, *, now=None):
+        return self.filter(overdue_q(now))
+
+    def not_overdue(self, *, now=None):
+        return self.exclude(overdue_q(now))
+
+
+def overdue_q(now=None) -> models.Q:
+    """Past its current deadline and still open: the one definition of "overdue"."""
+    return models.Q(due_at__lt=now or timezone.now()) & ~models.Q(status__in=FINAL_STATUS_LIST)
 
 
 class Complaint(models.Model):
@@ -43,9 +69,9 @@ class Complaint(models.Model):
     reference = models.CharField(_("reference"), max_length=24, unique=True, editable=False)
     receipt_hash = models.CharField(max_length=64, unique=True, editable=False)
 
-    # What the reporter told us (PRODUCT.md F1).
+    # What the reporter told us (docs/product.md F1).
     category = models.CharField(_("type"), max_length=16, choices=Category.choices)
-    description = models.TextField(_("what happened"), max_length=5000)
+    description = models.TextField(_("what happened"), max_length=TEXT_MAX)
     service = models.ForeignKey(
         Service, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
         verbose_name=_("service"),
@@ -118,8 +144,15 @@ class Complaint(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates",
         verbose_name=_("merged into"),
     )
+    # "Melibatkan pimpinan": the office whose head is involved sees nothing of the complaint.
+    walled_opd = models.ForeignKey(
+        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("office kept out (its head is involved)"),
+    )
 
     last_seq = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = ComplaintQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -157,6 +190,25 @@ class Complaint(models.Model):
     def is_open(self) -> bool:
         return self.status not in FINAL_STATUSES
 
+    @property
+    def is_unresolved(self) -> bool:
+        """Open and still in the office's hands (not waiting for the reporter's verdict)."""
+        return self.is_open and self.status != Status.RESOLVED
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.is_open and self.due_at and self.due_at < timezone.now())
+
+    @property
+    def accepts_reporter_input(self) -> bool:
+        """The reporter may still write and add photos (not once it is resolved or closed)."""
+        return self.is_unresolved
+
+    @property
+    def awaits_reporter_decision(self) -> bool:
+        """Resolved: the reporter may accept (closes) or dispute (reopens), and rate."""
+        return self.status == Status.RESOLVED
+
 
 def evidence_storage():
     return storages["evidence"]
@@ -187,8 +239,20 @@ class Evidence(models.Model):
         return f"{self.complaint.reference} · {self.sha256[:12]}"
 
 
+class Visibility(models.TextChoices):
+    """Who may read an event or note, chosen when it is written (docs/product.md §3 "Walls")."""
+
+    REPORTER = "reporter", _("Reporter and staff")
+    OFFICE = "office", _("The writing office and oversight")
+    OVERSIGHT = "oversight", _("Oversight only")
+
+
 class Event(models.Model):
-    """One line of a complaint's history. Append-only; ``seq`` counts 1, 2, 3... per complaint."""
+    """One line of a complaint's history. Append-only; ``seq`` counts 1, 2, 3... per complaint.
+
+    Each event is chained to the one before (``complaints.integrity``): ``content_hash`` commits
+    to its text and ``chain_hash`` to everything before it, so no row can be changed unseen.
+    """
 
     class Kind(models.TextChoices):
         STATUS = "status", _("Status change")
@@ -206,12 +270,19 @@ class Event(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=Status.choices)
     text = models.TextField(blank=True)
-    public = models.BooleanField(default=True, help_text=_("Shown to the reporter."))
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.REPORTER
+    )
+    # The office that wrote an office-level note (it, and oversight, read it).
+    office = models.ForeignKey(Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set before saving, not by the database: the chain hash commits to it.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     published_at = models.DateTimeField(null=True, blank=True)
+    content_hash = models.CharField(max_length=64, editable=False, default="")
+    chain_hash = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         ordering = ["complaint", "seq"]
@@ -222,6 +293,11 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id}#{self.seq} {self.kind}"
+
+    @property
+    def public(self) -> bool:
+        """Shown to the reporter."""
+        return self.visibility == Visibility.REPORTER
 
 
 class RerouteRequest(models.Model):
@@ -313,7 +389,7 @@ class DayOff(models.Model):
 
 
 class StaffRole(models.TextChoices):
-    """Staff roles, kept as auth groups of these names (CONTRACT.md "Demo accounts")."""
+    """Staff roles, kept as auth groups of these names (docs/interface.md "Demo accounts")."""
 
     KOORDINATOR = "koordinator", _("Complaint coordinator")
     INSPEKTORAT = "inspektorat", _("Inspectorate (oversight)")
@@ -365,6 +441,10 @@ class StatDaily(models.Model):
         ]
         indexes = [models.Index(fields=["day", "opd"])]
 
+    def __str__(self):
+        return f"{self.day} {self.opd or '-'} {self.category}: {self.received}"
+
+
 
 class StatResponse(models.Model):
     """How many complaints received on ``day`` got their first response after ``days`` working days."""
@@ -380,6 +460,10 @@ class StatResponse(models.Model):
                 fields=["day", "opd", "days"], name="stat_response_key"
             )
         ]
+
+    def __str__(self):
+        return f"{self.day} {self.opd or '-'} {self.days}d: {self.count}"
+
 
 
 class StatHotspot(models.Model):
@@ -398,6 +482,10 @@ class StatHotspot(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.day} {self.kelurahan or '-'} {self.service or '-'}: {self.reports}"
+
+
 
 class StatRating(models.Model):
     """The sum and number of ratings of one SKM element given on ``day`` to an OPD's service."""
@@ -415,3 +503,29 @@ class StatRating(models.Model):
                 fields=["day", "opd", "service", "element"], name="stat_rating_key",
             )
         ]
+
+    def __str__(self):
+        return f"{self.day} {self.opd or '-'} {self.element}: {self.total}/{self.count}"
+
+
+
+class Checkpoint(models.Model):
+    """A published commitment to every complaint's history (``complaints.integrity``).
+
+    The Merkle root over the chain heads of all complaints as of event ``last_event``: hashes
+    only, nothing about any complaint or reporter. Anyone may mirror the published roots.
+    """
+
+    day = models.DateField(unique=True)
+    root = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()  # complaints (leaves) in the tree
+    last_event = models.BigIntegerField()  # the newest event id the heads include
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day"]
+        verbose_name = _("integrity checkpoint")
+        verbose_name_plural = _("integrity checkpoints")
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.root[:16]}… ({self.size})"

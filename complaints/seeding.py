@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db import connection, transaction
 
+from complaints import integrity
 from complaints.deadlines import WIB, WorkingCalendar
 from complaints.models import Category, Complaint, Event, Rating, RatingElement, Status
 from complaints.receipts import _REFERENCE_ALPHABET
@@ -214,7 +215,10 @@ COMPLAINT_COLUMNS = (
     "triage_due_at", "first_response_due_at", "resolve_due_at", "auto_close_at", "due_at",
     "escalation_level", "last_seq",
 )
-EVENT_COLUMNS = ("complaint_id", "seq", "kind", "status", "text", "public", "created_at", "published_at")
+EVENT_COLUMNS = (
+    "complaint_id", "seq", "kind", "status", "text", "visibility", "created_at", "published_at",
+    "content_hash", "chain_hash",
+)
 
 
 def _write(rows: list[dict]) -> None:
@@ -236,7 +240,7 @@ def _write(rows: list[dict]) -> None:
             row["first_response_days"], row["resolved_at"], row["closed_at"], row["triage_due_at"],
             row["first_response_due_at"], row["resolve_due_at"], auto_close, row["due_at"], 0, len(timeline),
         ))
-        events.extend((row["id"], seq, kind, status, text, True, at, at) for seq, (kind, status, text, at) in enumerate(timeline, 1))
+        events.extend(_chained(row, timeline))
         if row["pungli"] and inspektorat and (opd is None or opd.pk != inspektorat):
             oversight.append((row["id"], inspektorat))
         for element, value in row["ratings"].items():
@@ -246,6 +250,17 @@ def _write(rows: list[dict]) -> None:
     _copy(Event._meta.db_table, EVENT_COLUMNS, events)
     _copy(Complaint.oversight.through._meta.db_table, ("complaint_id", "opd_id"), oversight)
     _copy(Rating._meta.db_table, ("complaint_id", "opd_id", "service_id", "element", "value", "created_at"), ratings)
+
+
+def _chained(row: dict, timeline: list[tuple]) -> Iterator[tuple]:
+    """The event rows of one complaint, chained as ``event_append`` chains them."""
+    previous = None
+    for seq, (kind, status, text, at) in enumerate(timeline, 1):
+        event = Event(seq=seq, kind=kind, status=status, text=text, created_at=at)
+        integrity.event_seal(event, reference=row["reference"], previous=previous)
+        previous = event.chain_hash
+        yield (row["id"], seq, kind, status, text, event.visibility, at, at,
+               event.content_hash, event.chain_hash)
 
 
 def _events(row: dict) -> Iterator[tuple]:

@@ -1,4 +1,4 @@
-"""Which status may follow which, and who may make the move (PRODUCT.md §3 "Statuses").
+"""Which status may follow which, and who may make the move (docs/product.md §3 "Statuses").
 
 The table below is the only statement of the workflow; ``complaints.services.complaint_transition``
 consults it for every change.
@@ -18,6 +18,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"  # the city complaint desk (triage)
     OVERSIGHT = "oversight"  # the Inspektorat
     ADMIN = "admin"
+    FOLLOW = "follow"  # a merged duplicate taking its original's status
 
 
 _STAFF = {Role.OPD, Role.ADMIN}
@@ -40,28 +41,35 @@ TRANSITIONS: dict[tuple[str, str], frozenset[Role]] = {
     (Status.RESOLVED, Status.IN_PROGRESS): frozenset({Role.REPORTER, Role.OVERSIGHT, Role.ADMIN}),
     (Status.CLOSED, Status.IN_PROGRESS): frozenset({Role.OVERSIGHT, Role.ADMIN}),
 }
-# A duplicate is closed by the coordinator when it is merged into the original complaint.
-for _status in (Status.TRIAGE, Status.ASSIGNED, Status.IN_PROGRESS, Status.NEEDS_INFO):
-    TRANSITIONS[(_status, Status.CLOSED)] = frozenset({Role.COORDINATOR, Role.ADMIN})
 # Any open status may be referred to law enforcement or the Ombudsman, by the Inspektorat only.
 for _status in Status:
     if _status not in FINAL_STATUSES:
         TRANSITIONS[(_status, Status.REFERRED)] = frozenset({Role.OVERSIGHT, Role.ADMIN})
 
+# A merged duplicate is handled with its original: it takes the status staff give the original
+# (never "closed", which only its own reporter's decision or the clock gives it: no reporter
+# closes another's complaint).
+_FOLLOWED = (
+    Status.TRIAGE,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.NEEDS_INFO,
+    Status.RESOLVED,
+    Status.REJECTED,
+    Status.REFERRED,
+)
+for _status in Status:
+    for _target in _FOLLOWED:
+        if _status not in FINAL_STATUSES and _target != _status:
+            TRANSITIONS[(_status, _target)] = TRANSITIONS.get(
+                (_status, _target), frozenset()
+            ) | {Role.FOLLOW}
+
 
 # Moves staff make through their own action, never as a bare status change: assigning needs the
-# office (``complaint_reassign``) and staff close only a duplicate, by merging it (``complaint_merge``).
+# office (``complaint_reassign``); closing is the reporter's (or the clock's) after a resolution.
 STAFF_ACTION_TARGETS = frozenset({Status.ASSIGNED, Status.CLOSED})
 
 
 def transition_allowed(*, current: str, target: str, role: Role) -> bool:
     return role in TRANSITIONS.get((current, target), frozenset())
-
-
-def next_statuses(*, current: str, role: Role) -> list[str]:
-    """The statuses ``role`` may move a complaint to from ``current``, in workflow order."""
-    return [
-        target
-        for target in Status.values
-        if transition_allowed(current=current, target=target, role=role)
-    ]

@@ -20,11 +20,19 @@ from config.lifespan import Lifespan  # noqa: E402
 from config.limits import RequestBodyLimit  # noqa: E402
 from frontend.ws_urls import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": RequestBodyLimit(django_asgi_app),
-        # Staff sockets use the Django session; the reporter's socket uses its receipt only.
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
-        "lifespan": Lifespan(),
-    }
-)
+
+def application_build(*, in_process_jobs: bool | None = None) -> ProtocolTypeRouter:
+    """The portal as one ASGI application (``in_process_jobs``: see ``config.lifespan``)."""
+    return ProtocolTypeRouter(
+        {
+            "http": RequestBodyLimit(django_asgi_app),
+            # Staff sockets use the Django session; the reporter's socket uses its receipt only.
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+            "lifespan": Lifespan(in_process_jobs=in_process_jobs),
+        }
+    )
+
+
+application = application_build()

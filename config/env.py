@@ -45,11 +45,11 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 def env_rate(name: str, default: str) -> str | None:
-    """A DRF throttle rate such as ``10/hour``; ``off`` disables the limit."""
+    """A rate limit such as ``10/hour`` (``complaints.ratelimits``); ``off`` disables it (None)."""
     raw = os.environ.get(name, default).strip()
     if raw.lower() == "off":
         return None
     count, _, period = raw.partition("/")
-    if not count.isdigit() or period[:1] not in {"s", "m", "h", "d"}:
+    if not (count.isascii() and count.isdigit()) or period[:1] not in {"s", "m", "h", "d"}:
         raise ImproperlyConfigured(f"{name} must look like 10/hour or be 'off', not {raw!r}.")
     return raw

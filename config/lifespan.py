@@ -1,8 +1,9 @@
 """ASGI lifespan: under `make run`, the periodic jobs run inside the one server process.
 
 In production they run as their own processes (`manage.py publish_outbox --loop`,
-`manage.py run_clocks --loop`); there ``PORTAL_IN_PROCESS_JOBS`` stays off and this only
-acknowledges the server's startup and shutdown.
+`manage.py run_clocks --loop`); there the lifespan only acknowledges the server's startup and
+shutdown. It runs the jobs when ``PORTAL_IN_PROCESS_JOBS`` is set, or when the server asks for
+them explicitly (``manage.py serve`` builds its application with ``in_process_jobs=True``).
 """
 
 import asyncio
@@ -18,10 +19,12 @@ logger = logging.getLogger(__name__)
 def _jobs() -> list[tuple[str, float, object]]:
     # Imported here: the app registry is ready only once the server starts the lifespan.
     from complaints.clocks import clocks_run
+    from complaints.counters import counters_publish_if_changed
     from complaints.events import outbox_sweep
 
     return [
         ("outbox", settings.PORTAL_OUTBOX_INTERVAL, outbox_sweep),
+        ("counters", settings.PORTAL_OUTBOX_INTERVAL, counters_publish_if_changed),
         ("clocks", settings.PORTAL_CLOCKS_INTERVAL, clocks_run),
     ]
 
@@ -37,6 +40,9 @@ async def _every(name: str, seconds: float, job) -> None:
 
 
 class Lifespan:
+    def __init__(self, *, in_process_jobs: bool | None = None):
+        self.in_process_jobs = in_process_jobs
+
     async def __call__(self, scope, receive, send):
         tasks = []
         while True:
@@ -46,7 +52,8 @@ class Lifespan:
                 # collector's full passes, which otherwise pause a worker holding many sockets.
                 gc.collect()
                 gc.freeze()
-                if settings.PORTAL_IN_PROCESS_JOBS:
+                in_process = self.in_process_jobs
+                if in_process if in_process is not None else settings.PORTAL_IN_PROCESS_JOBS:
                     tasks = [asyncio.create_task(_every(*job)) for job in _jobs()]
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":

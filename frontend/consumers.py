@@ -18,7 +18,14 @@ from django.conf import settings
 from redis.exceptions import RedisError
 
 from complaints import events
-from complaints.selectors import complaint_get_by_receipt, events_for_reporter, staff_channel_groups
+from complaints.access import (
+    STAFF_DASHBOARD,
+    complaint_group,
+    events_for_reporter,
+    staff_channel_groups,
+)
+from complaints.counters import complaint_counters
+from complaints.selectors import complaint_get_by_receipt
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +61,7 @@ class LayerFailureCloses:
 
 
 class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
-    """``/ws/track/``: ``{"type": "auth", "receipt", "after"}`` first, then events (CONTRACT.md)."""
+    """``/ws/track/``: ``{"type": "auth", "receipt", "after"}`` first, then events (docs/interface.md)."""
 
     group: str | None = None
     last_seq = 0
@@ -103,7 +110,7 @@ class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
         await self._start(complaint, after)
 
     async def _start(self, complaint, after: int):
-        group = events.complaint_group(complaint.pk)
+        group = complaint_group(complaint.pk)
         try:
             await self.channel_layer.group_add(group, self.channel_name)
         except Exception:
@@ -147,7 +154,7 @@ class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
 
 
 def _events_after(complaint, after: int, up_to: int | None) -> list[dict]:
-    rows = events_for_reporter(complaint=complaint, after=after)
+    rows = events_for_reporter(complaint, after=after)
     if up_to is not None:
         rows = rows.filter(seq__lte=up_to)
     return [events.event_payload(row) for row in rows]
@@ -168,7 +175,7 @@ def _parse(text: str) -> dict | None:
 
 class StaffConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
     """``/ws/staff/``: an inbox that moves by itself. Authenticated by the Django session and
-    scoped exactly like the staff API (``staff_channel_groups`` mirrors its selector)."""
+    scoped by ``complaints.access``, the same module that scopes the staff API and pages."""
 
     groups_joined: list[str] = []
 
@@ -190,8 +197,8 @@ class StaffConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
         self.groups_joined = groups
         await self.accept()
         await self.send(text_data=json.dumps({"type": "ready", "groups": len(groups)}))
-        if events.STAFF_DASHBOARD in groups:
-            counters = await database_sync_to_async(events.complaint_counters)()
+        if STAFF_DASHBOARD in groups:
+            counters = await database_sync_to_async(complaint_counters)()
             await self.send(text_data=json.dumps({"type": "counters", **counters}))
         self.watchdog = asyncio.create_task(self._close_at_max_age())
 

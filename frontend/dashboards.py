@@ -5,25 +5,28 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import timezone
 
-from complaints import stats
+from complaints.access import can_view_dashboard
 from complaints.exceptions import ApplicationError
+from complaints.integrity import checkpoint_latest
 from complaints.models import Category
-from complaints.selectors import can_view_dashboard
+from complaints.stats import dashboard as stats
+from complaints.stats.dashboard import DEFAULT_PERIOD_DAYS, hotspots, opd_table, overview, trend
+from complaints.stats.periods import MSG_PERIOD, period_default, period_parse, periods_recent
+from complaints.stats.public import public_figures_cached
+from complaints.stats.scoring import COMPLIANCE_WEIGHT, IKM_WEIGHT
 from frontend.charts import stacked_bars
+from frontend.errors import http_status
 from routing.models import Service
 from routing.selectors import service_list_public
 
-PUBLIC_PERIOD_DAYS = 365
-PUBLIC_CACHE_SECONDS = 300
 
-
-def _period(request, *, default_days: int = stats.DEFAULT_PERIOD_DAYS):
+def _period(request, *, default_days: int = DEFAULT_PERIOD_DAYS):
+    """The mayor's dashboard keeps any period (``?from=&to=``)."""
     return stats.period_parse(
         request.GET.get("from"), request.GET.get("to"), default_days=default_days
     )
@@ -48,42 +51,40 @@ def dashboard(request):
     try:
         period = _period(request)
     except ApplicationError as error:
-        return render(request, "frontend/dashboard.html", {"error": error.message}, status=400)
-    weeks = stats.trend(period)
+        return render(
+            request, "frontend/dashboard.html", {"error": error.message}, status=http_status(error)
+        )
+    weeks = trend(period)
     context = {
         "period": period,
-        "overview": stats.overview(period),
+        "overview": overview(period),
         "weeks": weeks,
         "chart": _trend_chart(weeks),
-        "opds": stats.opd_table(period),
-        "hotspots": stats.hotspots(period),
+        "opds": opd_table(period),
+        "hotspots": hotspots(period),
         "query": f"from={period.start.isoformat()}&to={period.end.isoformat()}",
-        "weights": (int(stats.COMPLIANCE_WEIGHT * 100), int(stats.IKM_WEIGHT * 100)),
+        "weights": (int(COMPLIANCE_WEIGHT * 100), int(IKM_WEIGHT * 100)),
     }
     return render(request, "frontend/dashboard.html", context)
 
 
 def transparency(request):
-    try:
-        period = _period(request, default_days=PUBLIC_PERIOD_DAYS)
-    except ApplicationError as error:
-        return render(request, "frontend/transparency.html", {"error": error.message}, status=400)
-    # Public and anonymous, so the busiest page: the figures are kept for a few minutes.
-    figures = cache.get_or_set(
-        f"public-figures:{period.start}:{period.end}:{get_language()}",
-        lambda: stats.public_figures(period),
-        PUBLIC_CACHE_SECONDS,
-    )
-    return render(
-        request,
-        "frontend/transparency.html",
-        {
-            "period": period,
-            "figures": figures,
-            "chart": _trend_chart(figures["months"]),
-            "weights": (int(stats.COMPLIANCE_WEIGHT * 100), int(stats.IKM_WEIGHT * 100)),
-        },
-    )
+    """Public figures of one published period (``?period=2026-10``), and the integrity
+    checkpoints; any other period is a 400 that says which ones exist."""
+    today = timezone.localdate()
+    raw = request.GET.get("period")
+    period = period_default(today) if raw is None else period_parse(raw, today=today)
+    context = {
+        "periods": periods_recent(today),
+        "checkpoint": checkpoint_latest(),
+        "weights": (int(COMPLIANCE_WEIGHT * 100), int(IKM_WEIGHT * 100)),
+    }
+    if period is None or request.GET.keys() - {"period", "lang"}:
+        context["error"] = str(MSG_PERIOD)
+        return render(request, "frontend/transparency.html", context, status=400)
+    figures = public_figures_cached(period, today=today)
+    context |= {"period": period, "figures": figures, "chart": _trend_chart(figures["months"])}
+    return render(request, "frontend/transparency.html", context)
 
 
 def standards(request):

@@ -1,7 +1,8 @@
 """Staff pages: the inbox, a complaint's file with its actions, and the login.
 
-Scope comes from ``complaints.selectors`` (the same selectors as the staff API and the live
-channels); every action calls the same service as the API. Out of scope is a 404.
+What a user sees and may do comes from ``complaints.access`` (as for the staff API and the live
+channels); every action validates with the same ``complaints.staff_inputs`` and calls the same
+service as the API. Out of scope is a 404.
 """
 
 from django.contrib import messages
@@ -14,34 +15,39 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from api.throttles import throttle_wait
-from complaints.exceptions import ApplicationError, ComplaintNotFound
+from complaints import staff_inputs
+from complaints.access import (
+    can_see,
+    complaint_actions,
+    complaints_visible_to,
+    event_time,
+    events_visible_to,
+    is_triage_desk,
+    reroute_requests_of,
+    reroute_requests_to_decide,
+    sees_photo_hashes,
+)
+from complaints.exceptions import ApplicationError, InvalidInput, NotFound
 from complaints.filters import ComplaintFilter
-from complaints.models import Category, RatingElement, RerouteRequest, Status
+from complaints.models import Category, RatingElement, Status, Visibility
+from complaints.ratelimits import request_wait
 from complaints.selectors import (
     complaint_delay_check,
     complaint_fee_check,
     complaint_get_for_staff,
-    complaints_visible_to,
-    events_for_staff,
-    is_overdue,
-    staff_allowed_targets,
-    staff_complaint_roles,
-    staff_roles,
 )
 from complaints.services import (
     complaint_merge,
+    complaint_reassign,
     complaint_reroute_request,
     complaint_staff_message,
     complaint_staff_transition,
     reroute_request_decide,
-    staff_reassign,
 )
-from complaints.workflow import Role
+from frontend.errors import http_status
 from routing.models import Kecamatan, Opd, Service
 
 PAGE_SIZE = 25
-TEXT_MAX = 5000
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -51,7 +57,7 @@ class StaffLoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        wait = throttle_wait(request, "login")
+        wait = request_wait(request, "login")
         if wait is not None:
             form = self.get_form()
             message = _("Too many login attempts; try again in %(seconds)s seconds.") % {"seconds": wait}
@@ -71,7 +77,6 @@ def inbox(request):
     status_code = 200 if (not request.GET or filters.is_valid()) else 400
     complaints = filters.qs if status_code == 200 else queryset.none()
     page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
-    roles = staff_roles(request.user)
     context = {
         "page": page,
         "filters": filters,
@@ -80,9 +85,9 @@ def inbox(request):
         "categories": Category.choices,
         "services": Service.objects.order_by("name"),
         "kecamatan": Kecamatan.objects.order_by("name"),
-        "rows": [(complaint, is_overdue(complaint)) for complaint in page],
-        "is_coordinator": request.user.is_superuser or "koordinator" in roles,
-        "pending_reroutes": _pending_reroutes(request.user),
+        "rows": [(complaint, complaint.is_overdue) for complaint in page],
+        "is_coordinator": is_triage_desk(request.user),
+        "pending_reroutes": reroute_requests_to_decide(request.user),
     }
     return render(request, "frontend/staff/inbox.html", context, status=status_code)
 
@@ -93,129 +98,110 @@ def _query_without_page(request) -> str:
     return query.urlencode()
 
 
-def _pending_reroutes(user):
-    visible = complaints_visible_to(user)
-    requests = RerouteRequest.objects.filter(
-        state=RerouteRequest.State.PENDING, complaint__in=visible
-    ).select_related("complaint", "from_opd", "suggested_opd")
-    if not (user.is_superuser or staff_roles(user) & {"koordinator", "inspektorat"}):
-        return requests.none()
-    return requests
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def complaint_detail(request, reference):
     try:
         complaint = complaint_get_for_staff(user=request.user, reference=reference)
-    except ComplaintNotFound:
+    except NotFound:
         raise Http404 from None
     if request.method == "POST":
         try:
             done = _act(request, complaint)
         except ApplicationError as error:
             messages.error(request, error.message)
-            return _detail_page(request, complaint, status=error.status, errors=error.errors)
+            return _detail_page(request, complaint, status=http_status(error), errors=error.errors)
         messages.success(request, done)
         # The action may have taken the complaint out of the user's scope (referred while
         # visible only as overdue, reassigned away): then back to the inbox, not to a 404.
-        if not complaints_visible_to(request.user).filter(pk=complaint.pk).exists():
+        if not can_see(request.user, complaint):
             return redirect("frontend:staff-inbox")
         return redirect("frontend:staff-complaint", reference=complaint.reference)
     return _detail_page(request, complaint)
 
 
-def _text(request, name: str, *, required: bool) -> str:
-    value = request.POST.get(name, "").strip()
-    if (required and not value) or len(value) > TEXT_MAX:
-        message = _("Write a text of at most 5000 characters.")
-        raise ApplicationError(message, errors={name: [message]})
-    return value
+def _transition(user, complaint, *, to, message) -> str:
+    complaint_staff_transition(user=user, complaint=complaint, target=to, message=message)
+    return _("Status changed to “%(status)s”.") % {"status": Status(to).label}
 
 
-def _opd(request, name: str = "opd") -> Opd:
-    opd = Opd.objects.filter(code=request.POST.get(name, "")).first()
-    if opd is None:
-        message = _("Unknown office.")
-        raise ApplicationError(message, errors={name: [message]})
-    return opd
+def _message(user, complaint, *, body, visibility) -> str:
+    complaint_staff_message(user=user, complaint=complaint, body=body, visibility=visibility)
+    if visibility == Visibility.REPORTER:
+        return _("Reply sent to the reporter.")
+    return _("Internal note saved.")
+
+
+def _reassign(user, complaint, *, opd, reason) -> str:
+    complaint_reassign(user=user, complaint=complaint, opd=opd, reason=reason)
+    return _("Sent to %(opd)s.") % {"opd": opd.name}
+
+
+def _reroute(user, complaint, *, opd, reason) -> str:
+    complaint_reroute_request(user=user, complaint=complaint, suggested_opd=opd, reason=reason)
+    return _("Your request was sent to the complaint coordinator.")
+
+
+def _decide_reroute(user, complaint, *, request, approve, opd, note) -> str:
+    reroute_request_decide(user=user, request=request, approve=approve, opd=opd, note=note)
+    if approve:
+        return _("Request approved; the complaint was reassigned.")
+    return _("Request declined.")
+
+
+def _merge(user, complaint, *, into, reason) -> str:
+    complaint_merge(user=user, duplicate=complaint, original=into, reason=reason)
+    return _("Merged into %(reference)s.") % {"reference": into.reference}
+
+
+# Each form's ``action``: its input (shared with the staff API) and what it does.
+_ACTIONS = {
+    "transition": (staff_inputs.TransitionInput, _transition),
+    "message": (staff_inputs.StaffMessageInput, _message),
+    "reassign": (staff_inputs.ReassignInput, _reassign),
+    "reroute": (staff_inputs.RerouteRequestInput, _reroute),
+    "decide_reroute": (staff_inputs.RerouteDecisionInput, _decide_reroute),
+    "merge": (staff_inputs.MergeInput, _merge),
+}
 
 
 def _act(request, complaint) -> str:
     """Run the action a staff form asked for; return what to tell the user."""
-    action = request.POST.get("action")
-    user = request.user
-    if action == "transition":
-        target = request.POST.get("to", "")
-        if target not in Status.values:
-            raise ApplicationError(_("Unknown status."))
-        complaint_staff_transition(
-            user=user, complaint=complaint, target=target, message=_text(request, "message", required=False)
-        )
-        return _("Status changed to “%(status)s”.") % {"status": Status(target).label}
-    if action in ("message", "note"):
-        complaint_staff_message(
-            user=user, complaint=complaint, body=_text(request, "body", required=True), internal=action == "note"
-        )
-        return _("Internal note saved.") if action == "note" else _("Reply sent to the reporter.")
-    if action == "reassign":
-        opd = _opd(request)
-        staff_reassign(user=user, complaint=complaint, opd=opd, reason=_text(request, "reason", required=True))
-        return _("Sent to %(opd)s.") % {"opd": opd.name}
-    if action == "reroute":
-        roles = staff_complaint_roles(user, complaint)
-        complaint_reroute_request(
-            complaint=complaint,
-            role=Role.OPD if Role.OPD in roles else Role.ADMIN if Role.ADMIN in roles else None,
-            actor=user,
-            suggested_opd=_opd(request, "suggested_opd"),
-            reason=_text(request, "reason", required=True),
-        )
-        return _("Your request was sent to the complaint coordinator.")
-    if action == "decide_reroute":
-        request_row = RerouteRequest.objects.filter(
-            pk=request.POST.get("request", "0") if request.POST.get("request", "").isdigit() else 0,
-            complaint=complaint,
-        ).first()
-        if request_row is None:
-            raise ApplicationError(_("Unknown request."))
-        roles = staff_complaint_roles(user, complaint)
-        role = next((r for r in (Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN) if r in roles), None)
-        approve = request.POST.get("approve") == "true"
-        reroute_request_decide(
-            request=request_row, role=role, actor=user, approve=approve,
-            note=_text(request, "note", required=False),
-        )
-        return _("Request approved; the complaint was reassigned.") if approve else _("Request declined.")
-    if action == "merge":
-        original = complaints_visible_to(user).filter(reference=request.POST.get("original", "").strip()).first()
-        if original is None:
-            message = _("No complaint with that reference.")
-            raise ApplicationError(message, errors={"original": [message]})
-        complaint_merge(user=user, duplicate=complaint, original=original, reason=_text(request, "reason", required=False))
-        return _("Merged into %(reference)s.") % {"reference": original.reference}
-    raise ApplicationError(_("Unknown action."))
+    action = _ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        raise InvalidInput(_("Unknown action."))
+    input_class, perform = action
+    form = input_class(
+        data=request.POST, context={"user": request.user, "complaint": complaint}
+    )
+    if not form.is_valid():
+        errors = {field: [str(text) for text in texts] for field, texts in form.errors.items()}
+        raise InvalidInput(_("Please check the fields marked below."), errors=errors)
+    return perform(request.user, complaint, **form.validated_data)
+
+
+def _timeline(user, complaint) -> list:
+    events = list(events_visible_to(user, complaint))
+    for event in events:
+        event.shown_at = event_time(user, event)
+    return events
 
 
 def _detail_page(request, complaint, *, status=200, errors=None):
-    roles = staff_complaint_roles(request.user, complaint)
+    actions = complaint_actions(request.user, complaint)
     context = {
         "complaint": complaint,
         "fee_check": complaint_fee_check(complaint),
         "delay_check": complaint_delay_check(complaint),
         "oversight": list(complaint.oversight.all()),
-        "events": events_for_staff(complaint=complaint),
+        "events": _timeline(request.user, complaint),
+        "photo_hashes": sees_photo_hashes(request.user),
         "evidence": list(complaint.evidence.all()),
-        "overdue": is_overdue(complaint),
-        "targets": [(target, Status(target).label) for target in staff_allowed_targets(request.user, complaint)],
-        "can_act": bool(roles) and complaint.is_open,
-        "can_note": bool(roles),
-        "can_reassign": bool(roles & {Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN}) and complaint.is_open,
-        "can_reroute": Role.OPD in roles and complaint.is_open and complaint.status != Status.RESOLVED,
-        "can_merge": bool(roles & {Role.COORDINATOR, Role.ADMIN}) and complaint.is_open,
-        "reroutes": complaint.reroute_requests.select_related("from_opd", "suggested_opd"),
-        "can_decide_reroute": bool(roles & {Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN}),
+        "overdue": complaint.is_overdue,
+        "actions": actions,
+        "targets": [(target, Status(target).label) for target in actions.targets],
+        "reroutes": reroute_requests_of(request.user, complaint),
         "opds": Opd.objects.filter(is_active=True).order_by("name"),
         "ratings": complaint.ratings.all(),
         "rating_labels": dict(RatingElement.choices),

@@ -1,4 +1,4 @@
-"""Page URLs (CONTRACT.md "Pages"), in Indonesian."""
+"""Page URLs (docs/interface.md "Pages"), in Indonesian."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -14,6 +14,7 @@ urlpatterns = [
     path("pantau/", views.track, name="track"),
     path("pantau/balas/", views.track_action, {"action": "reply"}, name="track-reply"),
     path("pantau/foto/", views.track_action, {"action": "photos"}, name="track-photos"),
+    path("pantau/bukti/", views.track_proof, name="track-proof"),
     path("pantau/keputusan/", views.track_action, {"action": "decision"}, name="track-decision"),
     path("transparansi/", dashboards.transparency, name="transparency"),
     path("standar/", dashboards.standards, name="standards"),

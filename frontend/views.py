@@ -5,27 +5,29 @@ make them faster and friendlier. Receipts travel in POST bodies only, never in a
 that show a receipt or a case are never cached.
 """
 
-from django.conf import settings
 from django.db import connection
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from api.inputs import ComplaintInput, ReceiptInput
-from api.throttles import throttle_wait
+from complaints.access import events_for_reporter, evidence_visible_to
 from complaints.exceptions import ApplicationError
-from complaints.models import Category, Event, Evidence, RatingElement, Status
+from complaints.inputs import (
+    ComplaintInput,
+    ReceiptInput,
+    ReporterDecisionInput,
+    ReporterMessageInput,
+)
+from complaints.integrity import MSG_NO_CHECKPOINT, proof_for
+from complaints.models import Category, Event, RatingElement, Status
+from complaints.ratelimits import MSG_THROTTLED, request_wait
 from complaints.receipts import receipt_grouped
 from complaints.selectors import (
     complaint_delay_check,
     complaint_fee_check,
     complaint_get_by_receipt,
-    complaints_visible_to,
-    events_for_reporter,
-    reporter_can_decide,
-    reporter_can_reply,
 )
 from complaints.services import (
     complaint_reporter_decision,
@@ -33,6 +35,7 @@ from complaints.services import (
     complaint_reporter_photos,
     complaint_submit,
 )
+from frontend.errors import http_status
 from routing.selectors import kecamatan_list_with_kelurahan, opd_list_public, service_list_public
 
 
@@ -65,19 +68,18 @@ def _report_context(request, *, values=None, errors=None, message="") -> dict:
         "values": values,
         "errors": errors or {},
         "message": message,
-        "max_photos": settings.PORTAL_MAX_PHOTOS,
-        "max_photo_mb": settings.PORTAL_MAX_PHOTO_BYTES // (1024 * 1024),
     }
 
 
 def _throttled(request, scope: str, template: str, context: dict):
-    wait = throttle_wait(request, scope)
+    """The page refusing with 429 when the client is over the limit of ``scope``, else None."""
+    wait = request_wait(request, scope)
     if wait is None:
         return None
-    context["message"] = _("Too many requests; please try again in %(seconds)s seconds.") % {
-        "seconds": wait
-    }
-    return render(request, template, context, status=429)
+    context["message"] = str(MSG_THROTTLED) % {"seconds": wait}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @never_cache
@@ -105,7 +107,7 @@ def report(request):
         complaint, receipt = complaint_submit(**form.to_service_kwargs())
     except ApplicationError as error:
         context = _report_context(request, values=values, errors=error.errors, message=error.message)
-        return render(request, "frontend/report.html", context, status=error.status)
+        return render(request, "frontend/report.html", context, status=http_status(error))
     return render(
         request,
         "frontend/receipt.html",
@@ -131,9 +133,9 @@ def _track_page(request, complaint, receipt: str, *, status=200, message="", not
             "kind": {code: str(label) for code, label in Event.Kind.choices},
         },
         "receipt": receipt,
-        "events": events_for_reporter(complaint=complaint),
-        "can_reply": reporter_can_reply(complaint),
-        "can_decide": reporter_can_decide(complaint),
+        "events": events_for_reporter(complaint),
+        "can_reply": complaint.accepts_reporter_input,
+        "can_decide": complaint.awaits_reporter_decision,
         "rating_elements": RatingElement.choices,
         "message": message,
         "notice": notice,
@@ -159,12 +161,63 @@ def _receipt_from(request):
 
 
 @never_cache
+@require_http_methods(["POST"])
+def track_proof(request):
+    """The integrity proof of the complaint's history, as a file (docs/integrity.md)."""
+    complaint, receipt, refused = _receipt_from(request)
+    if refused:
+        return refused
+    proof = proof_for(complaint)
+    if proof is None:
+        message = str(MSG_NO_CHECKPOINT)
+        return _track_page(request, complaint, receipt, status=404, message=message)
+    response = JsonResponse(proof, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    filename = f"bukti-{complaint.reference}-{proof['checkpoint']['date']}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
 @require_http_methods(["GET", "POST"])
 def track(request):
     if request.method == "GET":
         return render(request, "frontend/track.html")
     complaint, receipt, refused = _receipt_from(request)
     return refused or _track_page(request, complaint, receipt)
+
+
+def _decision_data(post) -> dict:
+    """The decision form (``accept``, one ``rating_<element>`` radio group per element, each
+    optional) in the shape of ``ReporterDecisionInput``, which the API receives as JSON."""
+    data = {
+        "receipt": post.get("receipt", ""),
+        "ratings": {
+            element: post[f"rating_{element}"]
+            for element in RatingElement.values
+            if post.get(f"rating_{element}", "") != ""
+        },
+    }
+    if "accept" in post:
+        data["accept"] = post["accept"]
+    return data
+
+
+def _form_errors(detail) -> list[str]:
+    """A field's messages, flat and without repeats (a dict field has messages per key)."""
+    if isinstance(detail, dict):
+        messages = [text for value in detail.values() for text in _form_errors(value)]
+    elif isinstance(detail, list):
+        messages = [text for value in detail for text in _form_errors(value)]
+    else:
+        messages = [str(detail)]
+    return list(dict.fromkeys(messages))
+
+
+def _track_invalid(request, complaint, receipt: str, form):
+    """The tracking page again, with the input's errors beside their fields and the first on top."""
+    errors = {field: _form_errors(detail) for field, detail in form.errors.items()}
+    message = next(iter(errors.values()))[0]
+    return _track_page(request, complaint, receipt, status=400, message=message, errors=errors)
 
 
 @never_cache
@@ -176,30 +229,28 @@ def track_action(request, action: str):
         return refused
     try:
         if action == "reply":
-            body = request.POST.get("body", "").strip()
-            if not body or len(body) > 5000:
-                message = _("Write a message of at most 5000 characters.")
-                return _track_page(request, complaint, receipt, status=400, message=message,
-                                   errors={"body": [message]})
-            complaint_reporter_message(complaint=complaint, body=body)
+            form = ReporterMessageInput(data=request.POST)
+            if not form.is_valid():
+                return _track_invalid(request, complaint, receipt, form)
+            complaint_reporter_message(complaint=complaint, body=form.validated_data["body"])
             notice = _("Your message was sent.")
         elif action == "photos":
             complaint_reporter_photos(complaint=complaint, photos=request.FILES.getlist("photos"))
             notice = _("Your photos were added.")
         else:
-            ratings = {
-                element: int(request.POST[f"rating_{element}"])
-                for element in RatingElement.values
-                if request.POST.get(f"rating_{element}", "").isdigit()
-            }
-            accept = request.POST.get("accept") == "true"
-            complaint_reporter_decision(complaint=complaint, accept=accept, ratings=ratings)
+            form = ReporterDecisionInput(data=_decision_data(request.POST))
+            if not form.is_valid():
+                return _track_invalid(request, complaint, receipt, form)
+            accept = form.validated_data["accept"]
+            complaint_reporter_decision(
+                complaint=complaint, accept=accept, ratings=form.validated_data["ratings"]
+            )
             notice = _("Thank you. The complaint is closed.") if accept else _(
                 "The complaint was reopened; the office will continue."
             )
     except ApplicationError as error:
-        return _track_page(request, complaint, receipt, status=error.status, message=error.message,
-                           errors=error.errors)
+        return _track_page(request, complaint, receipt, status=http_status(error),
+                           message=error.message, errors=error.errors)
     complaint.refresh_from_db()
     return _track_page(request, complaint, receipt, notice=notice)
 
@@ -207,11 +258,7 @@ def track_action(request, action: str):
 @never_cache
 def evidence_file(request, evidence_id, size="full"):
     """A sanitized photo, for staff who may see its complaint (never a public media URL)."""
-    if not request.user.is_authenticated:
-        raise Http404
-    evidence = get_object_or_404(
-        Evidence, pk=evidence_id, complaint__in=complaints_visible_to(request.user)
-    )
+    evidence = get_object_or_404(evidence_visible_to(request.user), pk=evidence_id)
     field = evidence.thumbnail if size == "thumb" else evidence.image
     response = FileResponse(field.open("rb"), content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"

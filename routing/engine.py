@@ -2,7 +2,7 @@
 
 Pure: no Django, no database, no settings. Everything it needs arrives as immutable inputs
 (``Rules``, built from the admin's rows by ``routing.selectors``), so it can be table-tested and
-benchmarked on its own. PRODUCT.md §3 "Routing" is the order followed here:
+benchmarked on its own. docs/product.md §3 "Routing" is the order followed here:
 
 1. a chosen service -> its OPD (a local service -> the kecamatan office of the place);
 2. a chosen OPD office -> that OPD;
@@ -166,6 +166,8 @@ class Decision:
     reason: str  # one line, Indonesian, shown to reporter and staff
     matched: tuple[str, ...] = ()  # the text rule labels that counted, strongest first
     service: str | None = None  # the service the text pointed to, if any
+    # "Melibatkan pimpinan": the office whose head is involved, kept out of the complaint.
+    walled: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +189,9 @@ def route(facts: Facts, rules: Rules) -> Decision:
         or _no_match()
     )
     primary = _oversight_opd(facts, rules, WHEN_INVOLVES_HEAD, MODE_PRIMARY)
+    walled = None
     if facts.involves_head and primary:
+        walled = match.opd if match.opd != primary else None
         match = _bypass_head(match, primary, rules)
     copies = tuple(
         rule.opd
@@ -213,6 +217,7 @@ def route(facts: Facts, rules: Rules) -> Decision:
         reason=reason,
         matched=match.matched,
         service=match.service,
+        walled=walled,
     )
 
 

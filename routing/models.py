@@ -252,7 +252,7 @@ class TextRule(models.Model):
 
 
 class OversightRule(models.Model):
-    """Who watches or takes over a complaint whatever the routing says (PRODUCT.md F4)."""
+    """Who watches or takes over a complaint whatever the routing says (docs/product.md F4)."""
 
     class When(models.TextChoices):
         PUNGLI = "pungli", _("the complaint is about pungli")

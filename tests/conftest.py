@@ -57,3 +57,24 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+# --- Complaints filed through tests.factories (the real services) --------------------------------
+
+
+@pytest.fixture
+def parkir(directory):
+    """``(complaint, receipt)``: the parking pungli, assigned to Dinas Perhubungan with an
+    Inspektorat oversight copy (``tests.factories.complaint_parkir``)."""
+    from tests.factories import complaint_parkir
+
+    return complaint_parkir()
+
+
+@pytest.fixture
+def vague(directory):
+    """``(complaint, receipt)``: a complaint no rule routes, waiting in ``triage`` with no OPD
+    (``tests.factories.complaint_vague``)."""
+    from tests.factories import complaint_vague
+
+    return complaint_vague()

@@ -1,4 +1,4 @@
-"""The Indonesian catalogue (PRODUCT.md "Language": Indonesian first, English available).
+"""The Indonesian catalogue (docs/product.md "Language": Indonesian first, English available).
 
 Guards ``locale/id/LC_MESSAGES/django.po`` and its compiled ``django.mo``:
 
@@ -47,7 +47,7 @@ PLACEHOLDER = re.compile(
     r"%%|%(?:\([^)]+\))?[#0+-]*(?:\d+|\*)?(?:\.\d+)?[sdifrxXeEgGcoa]|\{[^{}\s]*\}"
 )
 
-STATUS_LABELS = {  # PRODUCT.md §3 "Statuses"
+STATUS_LABELS = {  # docs/product.md §3 "Statuses"
     Status.RECEIVED: "Diterima",
     Status.TRIAGE: "Verifikasi",
     Status.ASSIGNED: "Didisposisikan",

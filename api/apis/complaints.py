@@ -6,18 +6,21 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.inputs import MSG_MESSAGE_EMPTY, MSG_TEXT_LONG, ComplaintInput, ReceiptInput
 from api.schema import documented
 from api.throttles import AnonymousScopedThrottle
+from complaints.access import events_for_reporter
 from complaints.exceptions import ComplaintNotFound
+from complaints.inputs import (
+    ComplaintInput,
+    ReceiptInput,
+    ReporterDecisionInput,
+    ReporterMessageInput,
+)
 from complaints.models import Status
 from complaints.selectors import (
     complaint_delay_check,
     complaint_fee_check,
     complaint_get_by_receipt,
-    events_for_reporter,
-    reporter_can_decide,
-    reporter_can_reply,
 )
 from complaints.services import (
     complaint_reporter_decision,
@@ -27,7 +30,6 @@ from complaints.services import (
 )
 
 MSG_RECEIPT_UNKNOWN = _("No complaint matches this receipt. Check the 16 digits and try again.")
-MSG_RATING = _("Each rating is a whole number from 1 to 4.")
 
 
 class OpdSerializer(serializers.Serializer):
@@ -100,13 +102,13 @@ class ComplaintTrackApi(_AnonymousApi):
         can_rate = serializers.SerializerMethodField()
 
         def get_events(self, complaint) -> list[dict]:
-            return EventSerializer(events_for_reporter(complaint=complaint), many=True).data
+            return EventSerializer(events_for_reporter(complaint), many=True).data
 
         def get_can_reply(self, complaint) -> bool:
-            return reporter_can_reply(complaint)
+            return complaint.accepts_reporter_input
 
         def get_can_rate(self, complaint) -> bool:
-            return reporter_can_decide(complaint)
+            return complaint.awaits_reporter_decision
 
     @documented(request=ReceiptInput, response=OutputSerializer, errors=(400, 404, 429))
     def post(self, request):
@@ -131,15 +133,9 @@ class ReporterMessageApi(_AnonymousApi):
 
     throttle_scope = "submit"
 
-    class InputSerializer(ReceiptInput):
-        body = serializers.CharField(
-            max_length=5000,
-            error_messages={"blank": MSG_MESSAGE_EMPTY, "required": MSG_MESSAGE_EMPTY, "max_length": MSG_TEXT_LONG},
-        )
-
-    @documented(request=InputSerializer, response=ComplaintTrackApi.OutputSerializer, status=201, errors=(400, 404, 409, 429))
+    @documented(request=ReporterMessageInput, response=ComplaintTrackApi.OutputSerializer, status=201, errors=(400, 404, 409, 429))
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = ReporterMessageInput(data=request.data)
         data.is_valid(raise_exception=True)
         complaint = _reporter_complaint(data.validated_data["receipt"])
         complaint_reporter_message(complaint=complaint, body=data.validated_data["body"])
@@ -170,18 +166,9 @@ class ReporterDecisionApi(_AnonymousApi):
 
     throttle_scope = "track"
 
-    class InputSerializer(ReceiptInput):
-        accept = serializers.BooleanField()
-        # The range and the elements are the domain's rule (complaint_reporter_decision).
-        ratings = serializers.DictField(
-            child=serializers.IntegerField(error_messages={"invalid": MSG_RATING}),
-            required=False,
-            default=dict,
-        )
-
-    @documented(request=InputSerializer, response=ComplaintTrackApi.OutputSerializer, errors=(400, 404, 409, 429))
+    @documented(request=ReporterDecisionInput, response=ComplaintTrackApi.OutputSerializer, errors=(400, 404, 409, 429))
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = ReporterDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
         complaint = _reporter_complaint(data.validated_data["receipt"])
         complaint_reporter_decision(

@@ -4,8 +4,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from api.apis.complaints import OpdSerializer, _AnonymousApi
-from api.inputs import PreviewInput
 from api.schema import documented
+from complaints.inputs import PreviewInput
 from complaints.selectors import complaint_preview
 from routing.models import Opd
 

@@ -1,11 +1,17 @@
-"""The staff API: scoped complaint lists and details, and the actions staff take.
+"""The staff API: scoped complaint lists and details, evidence files, and every action staff
+take on the pages (status changes, replies and notes, reassignment, "bukan kewenangan" requests
+and their decisions, merges).
 
-Who sees what is decided once, in ``complaints.selectors`` (``complaints_visible_to``): a
-complaint out of the user's scope is a 404, never a 403 that would confirm it exists.
+Who sees and may do what is decided in ``complaints.access``: a complaint out of the user's
+scope is a 404, never a 403 that would confirm it exists. Each action validates its input with
+the same ``complaints.staff_inputs`` as the pages and calls the same service.
 """
 
+from dataclasses import asdict
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
@@ -14,9 +20,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.apis.complaints import EventSerializer, OpdSerializer
-from api.inputs import MSG_MESSAGE_EMPTY, MSG_TEXT_LONG
 from api.schema import documented, query
 from api.throttles import AnonymousScopedThrottle
+from complaints import staff_inputs
+from complaints.access import (
+    complaint_actions,
+    complaints_visible_to,
+    event_time,
+    events_visible_to,
+    evidence_visible_to,
+    reroute_requests_of,
+    sees_photo_hashes,
+    shown_time,
+)
 from complaints.filters import ComplaintFilter
 from complaints.models import Status
 from complaints.selectors import (
@@ -24,14 +40,15 @@ from complaints.selectors import (
     complaint_fee_check,
     complaint_get_after_action,
     complaint_get_for_staff,
-    complaints_visible_to,
-    events_for_staff,
-    is_overdue,
-    staff_allowed_targets,
 )
-from complaints.services import complaint_staff_message, complaint_staff_transition, staff_reassign
-from routing.models import Opd
-
+from complaints.services import (
+    complaint_merge,
+    complaint_reassign,
+    complaint_reroute_request,
+    complaint_staff_message,
+    complaint_staff_transition,
+    reroute_request_decide,
+)
 
 
 class TokenObtainApi(ObtainAuthToken):
@@ -51,14 +68,17 @@ class ComplaintListItemSerializer(serializers.Serializer):
     service = serializers.CharField(source="service.code", default=None)
     kecamatan = serializers.CharField(source="kecamatan.code", default=None)
     kelurahan = serializers.CharField(source="kelurahan.code", default=None)
-    created_at = serializers.DateTimeField()
+    created_at = serializers.SerializerMethodField()
     due_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.SerializerMethodField()
     fee_flagged = serializers.BooleanField()
     delay_flagged = serializers.BooleanField()
 
     def get_overdue(self, complaint) -> bool:
-        return is_overdue(complaint)
+        return complaint.is_overdue
+
+    def get_created_at(self, complaint) -> str:
+        return shown_time(self.context["request"].user, complaint.created_at).isoformat()
 
 
 LIST_FILTERS = [
@@ -88,12 +108,21 @@ class StaffComplaintListApi(APIView):
             raise serializers.ValidationError(filtered.errors)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(filtered.qs, request, view=self)
-        return paginator.get_paginated_response(ComplaintListItemSerializer(page, many=True).data)
+        items = ComplaintListItemSerializer(page, many=True, context={"request": request})
+        return paginator.get_paginated_response(items.data)
 
 
 class StaffEventSerializer(EventSerializer):
+    """An event as staff read it: who may read it, who wrote it, and its time as the reader may
+    see it (``complaints.access.event_time``)."""
+
+    at = serializers.SerializerMethodField()
     public = serializers.BooleanField()
+    visibility = serializers.CharField()
     actor = serializers.CharField(source="actor.username", default=None)
+
+    def get_at(self, event) -> str:
+        return event_time(self.context["request"].user, event).isoformat()
 
 
 class StaffComplaintDetailApi(APIView):
@@ -114,6 +143,8 @@ class StaffComplaintDetailApi(APIView):
         evidence = serializers.SerializerMethodField()
         events = serializers.SerializerMethodField()
         allowed_transitions = serializers.SerializerMethodField()
+        actions = serializers.SerializerMethodField()
+        reroute_requests = serializers.SerializerMethodField()
 
         def get_oversight(self, complaint) -> list[str]:
             return [opd.code for opd in complaint.oversight.all()]
@@ -132,12 +163,18 @@ class StaffComplaintDetailApi(APIView):
             return complaint_delay_check(complaint).as_dict()
 
         def get_evidence(self, complaint) -> list[dict]:
+            request = self.context["request"]
+            hashes = sees_photo_hashes(request.user)
             return [
                 {
                     "id": str(item.pk),
-                    "url": reverse("frontend:evidence", args=[item.pk]),
-                    "thumbnail_url": reverse("frontend:evidence-thumb", args=[item.pk]),
-                    "sha256": item.sha256,
+                    "url": request.build_absolute_uri(
+                        reverse("api:staff-evidence", args=[item.pk])
+                    ),
+                    "thumbnail_url": request.build_absolute_uri(
+                        reverse("api:staff-evidence-thumb", args=[item.pk])
+                    ),
+                    "sha256": item.sha256 if hashes else None,
                     "width": item.width,
                     "height": item.height,
                 }
@@ -145,83 +182,150 @@ class StaffComplaintDetailApi(APIView):
             ]
 
         def get_events(self, complaint) -> list[dict]:
-            return StaffEventSerializer(events_for_staff(complaint=complaint), many=True).data
+            events = events_visible_to(self.context["request"].user, complaint)
+            return StaffEventSerializer(events, many=True, context=self.context).data
 
         def get_allowed_transitions(self, complaint) -> list[str]:
-            return staff_allowed_targets(self.context["user"], complaint)
+            return self._actions(complaint).targets
+
+        def get_actions(self, complaint) -> dict[str, bool]:
+            """The actions besides status changes the user may take now."""
+            actions = asdict(self._actions(complaint))
+            del actions["targets"]
+            return actions
+
+        def get_reroute_requests(self, complaint) -> list[dict]:
+            return [
+                {
+                    "id": item.pk,
+                    "from_opd": item.from_opd.code,
+                    "suggested_opd": item.suggested_opd.code,
+                    "reason": item.reason,
+                    "state": item.state,
+                    "created_at": item.created_at.isoformat(),
+                }
+                for item in reroute_requests_of(self.context["request"].user, complaint)
+            ]
+
+        def _actions(self, complaint):
+            return complaint_actions(self.context["request"].user, complaint)
 
     @documented(response=OutputSerializer, errors=(401, 404))
     def get(self, request, reference):
         complaint = complaint_get_for_staff(user=request.user, reference=reference)
-        return Response(self.OutputSerializer(complaint, context={"user": request.user}).data)
+        return Response(self.OutputSerializer(complaint, context={"request": request}).data)
 
 
-def _text_field(**kwargs) -> serializers.CharField:
-    return serializers.CharField(
-        max_length=5000,
-        error_messages={"blank": MSG_MESSAGE_EMPTY, "required": MSG_MESSAGE_EMPTY, "max_length": MSG_TEXT_LONG},
-        **kwargs,
-    )
+Detail = StaffComplaintDetailApi.OutputSerializer
+ACTION_ERRORS = (400, 401, 403, 404, 409)
 
 
-class StaffTransitionApi(APIView):
+class _StaffActionApi(APIView):
+    """One staff action on one complaint: validate the input, call one service, answer with
+    the complaint as the action left it."""
+
     permission_classes = [IsAuthenticated]
+    input_class: type[serializers.Serializer]
+    status_code = status.HTTP_200_OK
 
-    class InputSerializer(serializers.Serializer):
-        to = serializers.ChoiceField(choices=Status.choices)
-        message = _text_field(required=False, allow_blank=True, default="")
-
-    @documented(request=InputSerializer, response=StaffComplaintDetailApi.OutputSerializer, errors=(400, 401, 403, 404, 409))
     def post(self, request, reference):
         complaint = complaint_get_for_staff(user=request.user, reference=reference)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        complaint_staff_transition(
-            user=request.user,
-            complaint=complaint,
-            target=data.validated_data["to"],
-            message=data.validated_data["message"],
+        data = self.input_class(
+            data=request.data, context={"user": request.user, "complaint": complaint}
         )
-        return _detail(request, complaint)
-
-
-class StaffMessageApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    class InputSerializer(serializers.Serializer):
-        body = _text_field()
-        internal = serializers.BooleanField(default=False)
-
-    @documented(request=InputSerializer, response=StaffComplaintDetailApi.OutputSerializer, status=201, errors=(400, 401, 403, 404, 409))
-    def post(self, request, reference):
-        complaint = complaint_get_for_staff(user=request.user, reference=reference)
-        data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        complaint_staff_message(user=request.user, complaint=complaint, **data.validated_data)
-        return _detail(request, complaint, status_code=status.HTTP_201_CREATED)
+        self.act(request.user, complaint, **data.validated_data)
+        complaint = complaint_get_after_action(complaint=complaint)
+        return Response(Detail(complaint, context={"request": request}).data, self.status_code)
+
+    def act(self, user, complaint, **data) -> None:
+        raise NotImplementedError
 
 
-class StaffReassignApi(APIView):
-    permission_classes = [IsAuthenticated]
+class StaffTransitionApi(_StaffActionApi):
+    input_class = staff_inputs.TransitionInput
 
-    class InputSerializer(serializers.Serializer):
-        opd = serializers.SlugRelatedField(
-            slug_field="code",
-            queryset=Opd.objects.all(),
-            error_messages={"does_not_exist": _("Unknown office."), "invalid": _("Unknown office.")},
-        )
-        reason = _text_field()
-
-    @documented(request=InputSerializer, response=StaffComplaintDetailApi.OutputSerializer, errors=(400, 401, 403, 404, 409))
+    @documented(request=input_class, response=Detail, errors=ACTION_ERRORS)
     def post(self, request, reference):
-        complaint = complaint_get_for_staff(user=request.user, reference=reference)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        staff_reassign(user=request.user, complaint=complaint, **data.validated_data)
-        return _detail(request, complaint)
+        return super().post(request, reference)
+
+    def act(self, user, complaint, *, to, message):
+        complaint_staff_transition(user=user, complaint=complaint, target=to, message=message)
 
 
-def _detail(request, complaint, status_code=status.HTTP_200_OK) -> Response:
-    complaint = complaint_get_after_action(complaint=complaint)
-    data = StaffComplaintDetailApi.OutputSerializer(complaint, context={"user": request.user}).data
-    return Response(data, status=status_code)
+class StaffMessageApi(_StaffActionApi):
+    input_class = staff_inputs.StaffMessageInput
+    status_code = status.HTTP_201_CREATED
+
+    @documented(request=input_class, response=Detail, status=201, errors=ACTION_ERRORS)
+    def post(self, request, reference):
+        return super().post(request, reference)
+
+    def act(self, user, complaint, **data):
+        complaint_staff_message(user=user, complaint=complaint, **data)
+
+
+class StaffReassignApi(_StaffActionApi):
+    input_class = staff_inputs.ReassignInput
+
+    @documented(request=input_class, response=Detail, errors=ACTION_ERRORS)
+    def post(self, request, reference):
+        return super().post(request, reference)
+
+    def act(self, user, complaint, **data):
+        complaint_reassign(user=user, complaint=complaint, **data)
+
+
+class StaffRerouteRequestApi(_StaffActionApi):
+    """The handling office: "bukan kewenangan kami", with the office it belongs to."""
+
+    input_class = staff_inputs.RerouteRequestInput
+    status_code = status.HTTP_201_CREATED
+
+    @documented(request=input_class, response=Detail, status=201, errors=ACTION_ERRORS)
+    def post(self, request, reference):
+        return super().post(request, reference)
+
+    def act(self, user, complaint, *, opd, reason):
+        complaint_reroute_request(user=user, complaint=complaint, suggested_opd=opd, reason=reason)
+
+
+class StaffRerouteDecisionApi(_StaffActionApi):
+    """The coordinator or the Inspektorat approves or declines a pending reroute request."""
+
+    input_class = staff_inputs.RerouteDecisionInput
+
+    @documented(request=input_class, response=Detail, errors=ACTION_ERRORS)
+    def post(self, request, reference):
+        return super().post(request, reference)
+
+    def act(self, user, complaint, *, request, **data):
+        reroute_request_decide(user=user, request=request, **data)
+
+
+class StaffMergeApi(_StaffActionApi):
+    """The triage desk merges this complaint, a duplicate, into the original (``into``)."""
+
+    input_class = staff_inputs.MergeInput
+
+    @documented(request=input_class, response=Detail, errors=ACTION_ERRORS)
+    def post(self, request, reference):
+        return super().post(request, reference)
+
+    def act(self, user, complaint, *, into, reason):
+        complaint_merge(user=user, duplicate=complaint, original=into, reason=reason)
+
+
+class StaffEvidenceApi(APIView):
+    """A sanitized photo (or its thumbnail), for a user who may see its complaint; 404 else."""
+
+    permission_classes = [IsAuthenticated]
+    size = "full"
+
+    @documented(response=None, errors=(401, 404))
+    def get(self, request, evidence_id):
+        evidence = get_object_or_404(evidence_visible_to(request.user), pk=evidence_id)
+        field = evidence.thumbnail if self.size == "thumb" else evidence.image
+        response = FileResponse(field.open("rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, no-store"
+        return response

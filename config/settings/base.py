@@ -1,4 +1,4 @@
-"""All settings, read from the environment (CONTRACT.md "Configuration").
+"""All settings, read from the environment (docs/interface.md "Configuration").
 
 Nothing here is production-only: the same module runs `make run`, the tests and the container.
 The embedded default is SQLite + the in-memory channel layer + a local media folder; setting
@@ -9,12 +9,27 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
+
+
+def _secret_key(debug: bool) -> str:
+    """``SECRET_KEY`` from the environment. Receipts are keyed hashes derived from it: a key
+    that changed with a container restart would turn every receipt into a stranger's. So with
+    ``DEBUG`` off there is no fallback; `make run` (``DEBUG``) keeps one in ``var/secret_key``."""
+    key = env_str("SECRET_KEY", "")
+    if key:
+        return key
+    if not debug:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it (and keep it: receipts depend on it) or run with DEBUG=true."
+        )
+    return _local_secret_key()
 
 
 def _local_secret_key() -> str:
@@ -27,8 +42,8 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env_str("SECRET_KEY", "") or _local_secret_key()
 DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = _secret_key(DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 # --- Applications -------------------------------------------------------------------------
@@ -88,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "frontend.context_processors.limits",
             ],
         },
     },
@@ -180,9 +196,10 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 3600
 WHITENOISE_USE_FINDERS = DEBUG
 
-# --- Uploads: the hard caps (PRODUCT.md "Photo evidence") ---------------------------------
+# --- Uploads: the hard caps (docs/product.md "Photo evidence") ---------------------------------
 
-PORTAL_MAX_PHOTOS = 5
+PORTAL_MAX_PHOTOS = 5  # per submission
+PORTAL_MAX_PHOTOS_PER_COMPLAINT = 15  # with those the reporter adds later
 PORTAL_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PORTAL_MAX_IMAGE_PIXELS = 40_000_000
 PORTAL_PHOTO_LONG_EDGE = 2048
@@ -198,7 +215,7 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # --- Domain -------------------------------------------------------------------------------
 
 PORTAL_REFERENCE_PREFIX = env_str("PORTAL_REFERENCE_PREFIX", "BKL")
-# Complaint-handling deadlines in working days (PRODUCT.md §3 "Deadlines").
+# Complaint-handling deadlines in working days (docs/product.md §3 "Deadlines").
 PORTAL_DEADLINES = {
     "triage": env_int("PORTAL_DEADLINE_TRIAGE", 3),
     "first_response": env_int("PORTAL_DEADLINE_FIRST_RESPONSE", 5),
@@ -210,7 +227,6 @@ PORTAL_DEADLINES = {
 }
 # How often `make run`'s server runs the clocks (production: `manage.py run_clocks --loop`).
 PORTAL_CLOCKS_INTERVAL = float(env_str("PORTAL_CLOCKS_INTERVAL", "300"))
-PORTAL_TIME_ZONE = "Asia/Jakarta"
 PORTAL_INSPEKTORAT_CODE = "INSPEKTORAT"
 # How often the outbox sweeper looks for committed events that were not published.
 PORTAL_OUTBOX_INTERVAL = float(env_str("PORTAL_OUTBOX_INTERVAL", "2"))
@@ -239,6 +255,16 @@ LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:staff-inbox"
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo-bengkulu")
 
+# Rate limits per client address (complaints.ratelimits), for the API and the pages alike:
+# "10/hour" (per s, minute, hour or day), or None (env "off") for no limit.
+PORTAL_RATES = {
+    "submit": env_rate("PORTAL_RATE_SUBMIT", "10/hour"),
+    "track": env_rate("PORTAL_RATE_TRACK", "60/hour"),
+    "preview": env_rate("PORTAL_RATE_PREVIEW", "120/minute"),
+    "directory": env_rate("PORTAL_RATE_PREVIEW", "120/minute"),
+    "login": "10/minute",
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
@@ -254,13 +280,6 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {
-        "submit": env_rate("PORTAL_RATE_SUBMIT", "10/hour"),
-        "track": env_rate("PORTAL_RATE_TRACK", "60/hour"),
-        "preview": env_rate("PORTAL_RATE_PREVIEW", "120/minute"),
-        "directory": env_rate("PORTAL_RATE_PREVIEW", "120/minute"),
-        "login": "10/minute",
-    },
     "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Only the socket's peer address, never a client-supplied X-Forwarded-For (spoofable);
@@ -299,6 +318,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# Error reports (the mail to ADMINS, the DEBUG page) show only request facts on an allow-list.
+DEFAULT_EXCEPTION_REPORTER = "config.privacy.AnonymousExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.privacy.AnonymousExceptionReporterFilter"
 
 LOGGING = {

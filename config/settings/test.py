@@ -1,10 +1,14 @@
 """Test settings: base, made faster. Nothing here changes behaviour under test."""
 
+import os
 import tempfile
 from pathlib import Path
 
-from config.settings.base import *  # noqa: F403
-from config.settings.base import REST_FRAMEWORK, STORAGES
+# A fixed key for the tests (production refuses to start without one; see base.py).
+os.environ.setdefault("SECRET_KEY", "test-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz")
+
+from config.settings.base import *  # noqa: E402, F403
+from config.settings.base import PORTAL_RATES, STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Each test run writes evidence into its own folder (the suite asserts what is left there).
@@ -19,10 +23,7 @@ STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 FILE_UPLOAD_TEMP_DIR = tempfile.mkdtemp(prefix="laporpungli-upload-")
 # Rate limits are tested by the tests that turn them on.
-REST_FRAMEWORK = {
-    **REST_FRAMEWORK,
-    "DEFAULT_THROTTLE_RATES": {scope: None for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
-}
+PORTAL_RATES = {scope: None for scope in PORTAL_RATES}
 # A process-local cache: each test starts empty (tests/conftest.py clears it) without ever
 # flushing a shared Redis; the channel layer still uses Redis under `make test-services`.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

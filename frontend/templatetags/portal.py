@@ -4,9 +4,9 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from complaints.access import can_view_dashboard as _can_view_dashboard
 from complaints.checks import rupiah as _rupiah
 from complaints.models import Status
-from complaints.selectors import can_view_dashboard as _can_view_dashboard
 
 register = template.Library()
 

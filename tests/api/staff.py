@@ -1,6 +1,8 @@
-"""Staff-side helpers for the API and page tests: the demo accounts and a complaint of each scope.
+"""Staff-side helpers for the API and page tests: the demo accounts, a complaint of each scope, who
+handles it, and its photos.
 
-The accounts are those of CONTRACT.md "Demo accounts" (``seed_demo``), plus ``plain``: a user who
+The accounts are those of docs/interface.md "Demo accounts" (``seed_demo``), plus ``plain``: a
+user who
 can log in but has no staff role and no OPD. The complaints are filed through the same service as
 the public form (``complaint_submit``), so each lands where the routing engine sends it:
 
@@ -16,9 +18,16 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from complaints.models import Complaint, StaffRole
-from complaints.services import complaint_submit, staff_account_ensure
+from complaints.models import Complaint, Evidence, StaffRole
+from complaints.services import (
+    complaint_reporter_photos,
+    complaint_staff_message,
+    complaint_submit,
+    staff_account_ensure,
+)
+from complaints.staff_inputs import StaffMessageInput
 from routing.models import Opd, Service
+from tests.api.client import photo
 
 PASSWORD = "uji-kata-sandi-staf-7731"
 TOKEN_URL = "/api/v1/auth/token/"
@@ -142,3 +151,54 @@ def where_it_went(complaint: Complaint) -> tuple:
         complaint.opd.code if complaint.opd_id else None,
         sorted(complaint.oversight.values_list("code", flat=True)),
     )
+
+
+# --- The new parity helpers: who handles a complaint, its photos, the 403 text ------------------
+
+# The one refusal text for "you may see it, not do this" (complaints.access.MSG_NOT_PERMITTED).
+MSG_NOT_PERMITTED = "You can see this complaint but not do this to it."
+
+# The handling office's account, by the office's code.
+HANDLERS = {
+    "DISHUB": "kepala-dishub",
+    "DUKCAPIL": "kepala-dukcapil",
+    "INSPEKTORAT": "kepala-inspektorat",
+}
+
+
+def handler_of(complaint: Complaint) -> str:
+    """The username of the head of the office handling ``complaint``."""
+    return HANDLERS[Complaint.objects.get(pk=complaint.pk).opd.code]
+
+
+def evidence_add(complaint: Complaint) -> Evidence:
+    """The complaint's one photo, added by its reporter (sanitized, as by ``track/photos/``)."""
+    complaint_reporter_photos(complaint=complaint, photos=[photo()])
+    [evidence] = Evidence.objects.filter(complaint=complaint)
+    return evidence
+
+
+def evidence_api_urls(evidence_id) -> list[str]:
+    """The photo and its thumbnail on the staff API (token or session)."""
+    return [
+        f"/api/v1/staff/evidence/{evidence_id}/",
+        f"/api/v1/staff/evidence/{evidence_id}/thumbnail/",
+    ]
+
+
+def evidence_page_urls(evidence_id) -> list[str]:
+    """The photo and its thumbnail on the staff pages (session)."""
+    return [f"/staf/bukti/{evidence_id}/", f"/staf/bukti/{evidence_id}/kecil/"]
+
+
+def staff_write(user, complaint: Complaint, body: str, *, internal: bool = False):
+    """A public reply (or an internal note) as the staff API and pages send it: ``{"body",
+    "internal"}`` through their shared input, then the service."""
+    data = StaffMessageInput(data={"body": body, "internal": internal})
+    data.is_valid(raise_exception=True)
+    return complaint_staff_message(user=user, complaint=complaint, **data.validated_data)
+
+
+def read(response) -> bytes:
+    """A served file's bytes (exhausting the stream also closes the file)."""
+    return b"".join(response.streaming_content)

@@ -1,4 +1,4 @@
-"""``POST /api/v1/complaints/`` with bad input (PRODUCT.md §4 "Bad input").
+"""``POST /api/v1/complaints/`` with bad input (docs/product.md §4 "Bad input").
 
 Every refusal must be a clear 4xx shaped ``{"message": str, "errors": {field: [str]}}``, in the
 request's language (English with ``Accept-Language: en``, Indonesian by default), and must leave
@@ -292,7 +292,7 @@ def test_a_failure_after_the_photos_were_written_removes_them(
     def crash(**kwargs):
         raise RuntimeError("simulated failure after the evidence was written")
 
-    monkeypatch.setattr("complaints.services.complaint_apply_decision", crash)
+    monkeypatch.setattr("complaints.services.submission.complaint_apply_decision", crash)
     api_client.raise_request_exception = False
 
     response = complaint_post(api_client, PARKIR_STORY, photos=[photo(), photo()])

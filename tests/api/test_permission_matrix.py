@@ -1,7 +1,7 @@
 """The permission matrix: who may see and do what, on the staff API, pages and live channels.
 
-Rows are the accounts of CONTRACT.md (plus ``anonymous`` and ``plain``, a logged-in user with no
-staff role and no OPD); columns are five complaints, one per scope (``tests.api.staff``):
+Rows are the accounts of docs/interface.md (plus ``anonymous`` and ``plain``, a logged-in user with
+no staff role and no OPD); columns are five complaints, one per scope (``tests.api.staff``):
 
     pungli   Dinas Perhubungan, oversight copy to the Inspektorat   (assigned)
     delay    Dukcapil, not pungli                                    (assigned)
@@ -9,7 +9,8 @@ staff role and no OPD); columns are five complaints, one per scope (``tests.api.
     overdue  Dukcapil, not pungli, deadline passed                   (assigned)
     head     names the head of an office: Inspektorat is primary     (assigned)
 
-Each cell is the exact HTTP status. The rules the tables encode (PRODUCT.md F3-F5, CONTRACT.md):
+Each cell is the exact HTTP status. The rules the tables encode (docs/product.md F3-F5,
+docs/interface.md):
 
 - anonymous: the API answers 401 (token authentication comes first, so DRF can send
   ``WWW-Authenticate: Token``); a page redirects to ``/staf/masuk/?next=...``;
@@ -21,33 +22,56 @@ Each cell is the exact HTTP status. The rules the tables encode (PRODUCT.md F3-F
   it sees: it may refer, reassign and write, not do the OPD's work. In this directory oversight
   copies only ever go to the Inspektorat, so no other OPD head holds a copy of another OPD's case.
 
-The pages run the same services, so they answer as the API does, except that a success redirects
-back to the complaint (302; to the inbox when the action took it out of the user's scope) and
-anonymous visitors are sent to the login page. Two actions exist on the pages only: "not our
-responsibility" (the handling OPD asks for a reroute) and merging a duplicate (koordinator, admin).
+The pages run the same services with the same inputs (``complaints.staff_inputs``), so every
+action is checked on both, against the same table: they answer as the API does, except that a
+success redirects back to the complaint (302; to the inbox when the action took it out of the
+user's scope) and anonymous visitors are sent to the login page (a photo answers them 404, as for
+one that does not exist). The detail's ``actions`` and the page's forms offer exactly what the
+tables allow.
+
+Reopening is checked on the same five complaints once finished (``VISIBLE_CLOSED``): closed after
+the reporter accepted, the triage one rejected as spam. A closed complaint is no longer overdue,
+so the Inspektorat no longer sees the ``overdue`` one.
 """
+
+import uuid
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from rest_framework.test import APIClient
 
-from complaints.events import staff_groups
-from complaints.models import Complaint, Status
-from complaints.selectors import complaints_visible_to, staff_channel_groups
+from complaints.access import (
+    complaint_staff_groups,
+    complaints_visible_to,
+    staff_channel_groups,
+)
+from complaints.models import Complaint, Event, RerouteRequest, Status
+from complaints.services import (
+    complaint_reporter_decision,
+    complaint_reroute_request,
+    complaint_staff_transition,
+)
+from routing.models import Opd
 from tests.api.staff import (
     ACCOUNTS,
     INBOX_PAGE,
     KINDS,
     LIST_URL,
     LOGIN_PAGE,
+    MSG_NOT_PERMITTED,
     PASSWORD,
     PLAIN,
     account,
     accounts_ensure,
     complaint_make,
     detail_url,
+    evidence_add,
+    evidence_api_urls,
+    evidence_page_urls,
+    handler_of,
     page_url,
+    read,
     token_for,
     where_it_went,
 )
@@ -172,23 +196,42 @@ kepala-inspektorat     200     404    404     404     200
 """)
 REASSIGN_TO = "DLH"
 
-# Page only, "Not our responsibility" {"suggested_opd": "DLH", "reason"}: the handling OPD asks
-# the desk to reroute (200: request recorded). A triage complaint has no office to say it (409).
+# POST .../reroute/ {"opd": "DLH", "reason"} (page: action=reroute), "Not our responsibility":
+# the handling OPD asks the desk to reroute (201: request recorded, nothing moved yet). A triage
+# complaint has no office to say it (409).
 REROUTE = matrix("""
                       pungli  delay  triage  overdue  head
 anonymous              401     401    401     401     401
 plain                  404     404    404     404     404
-admin                  200     200    409     200     200
+admin                  201     201    409     201     201
 koordinator            403     403    403     403     403
 inspektorat            403     404    404     403     403
 walikota               403     403    403     403     403
-kepala-dishub          200     404    404     404     404
-kepala-dukcapil        404     200    404     200     404
-kepala-inspektorat     403     404    404     404     200
+kepala-dishub          201     404    404     404     404
+kepala-dukcapil        404     201    404     201     404
+kepala-inspektorat     403     404    404     404     201
 """)
 
-# Page only, "Merge a duplicate" {"original": another complaint of the same kind}: the koordinator
-# (or an admin) closes the duplicate into the original.
+# POST .../reroute/decision/ {"request", "approve": true} (page: action=decide_reroute): the desk
+# approves the handling OPD's pending request (to DLH). A triage complaint has no request: the id
+# given (another complaint's request) is unknown for it, 400 on ``request`` to whoever sees it,
+# before any question of role. The Inspektorat's own office decides the requests of the
+# complaints it oversees, its own included.
+DECIDE = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous              401     401    401     401     401
+plain                  404     404    404     404     404
+admin                  200     200    400     200     200
+koordinator            200     200    400     200     200
+inspektorat            200     404    404     200     200
+walikota               403     403    400     403     403
+kepala-dishub          403     404    404     404     404
+kepala-dukcapil        404     403    404     403     404
+kepala-inspektorat     200     404    404     404     200
+""")
+
+# POST .../merge/ {"into": another complaint of the same kind} (page: action=merge), "Merge a
+# duplicate": the koordinator (or an admin) closes the duplicate into the original.
 MERGE = matrix("""
                       pungli  delay  triage  overdue  head
 anonymous              401     401    401     401     401
@@ -202,19 +245,72 @@ kepala-dukcapil        404     403    404     403     404
 kepala-inspektorat     403     404    404     404     403
 """)
 
+# GET staff/evidence/<uuid>/ and .../thumbnail/ with a token (page: /staf/bukti/<uuid>/ and
+# kecil/, with a session): a photo of the complaint, to whoever may see the complaint.
+EVIDENCE = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous              401     401    401     401     401
+plain                  404     404    404     404     404
+admin                  200     200    200     200     200
+koordinator            200     200    200     200     200
+inspektorat            200     404    404     200     200
+walikota               200     200    200     200     200
+kepala-dishub          200     404    404     404     404
+kepala-dukcapil        404     200    404     200     404
+kepala-inspektorat     200     404    404     404     200
+""")
 
-@pytest.mark.parametrize(
-    "table",
-    [DETAIL, TRANSITION, REFER, MESSAGE, REASSIGN, REROUTE, MERGE],
-    ids=["detail", "transition", "refer", "message", "reassign", "reroute", "merge"],
-)
-def test_every_table_hides_exactly_what_is_out_of_scope(table):
+# The same complaints, finished: closed by their reporter's acceptance (triage: rejected as spam).
+VISIBLE_CLOSED = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous               -       -      -       -       -
+plain                   -       -      -       -       -
+admin                   Y       Y      Y       Y       Y
+koordinator             Y       Y      Y       Y       Y
+inspektorat             Y       -      -       -       Y
+walikota                Y       Y      Y       Y       Y
+kepala-dishub           Y       -      -       -       -
+kepala-dukcapil         -       Y      -       Y       -
+kepala-inspektorat      Y       -      -       -       Y
+""")
+
+# POST .../transition/ {"to": "in_progress"} on a finished complaint (page: the status buttons):
+# the Inspektorat (or an admin) reopens a closed complaint; nobody reopens a rejected one (409).
+REOPEN = matrix("""
+                      pungli  delay  triage  overdue  head
+anonymous              401     401    401     401     401
+plain                  404     404    404     404     404
+admin                  200     200    409     200     200
+koordinator            409     409    409     409     409
+inspektorat            200     404    404     404     200
+walikota               403     403    403     403     403
+kepala-dishub          409     404    404     404     404
+kepala-dukcapil        404     409    404     409     404
+kepala-inspektorat     200     404    404     404     200
+""")
+
+TABLES = {
+    "detail": (DETAIL, VISIBLE),
+    "transition": (TRANSITION, VISIBLE),
+    "refer": (REFER, VISIBLE),
+    "message": (MESSAGE, VISIBLE),
+    "reassign": (REASSIGN, VISIBLE),
+    "reroute": (REROUTE, VISIBLE),
+    "decide": (DECIDE, VISIBLE),
+    "merge": (MERGE, VISIBLE),
+    "evidence": (EVIDENCE, VISIBLE),
+    "reopen": (REOPEN, VISIBLE_CLOSED),
+}
+
+
+@pytest.mark.parametrize("table, visible", list(TABLES.values()), ids=list(TABLES))
+def test_every_table_hides_exactly_what_is_out_of_scope(table, visible):
     """404 in every table where (and only where) the complaint is out of the user's scope."""
     for (username, kind), value in table.items():
         if username == ANONYMOUS:
             assert value == "401"
         else:
-            assert (value == "404") == (VISIBLE[(username, kind)] == "-"), (username, kind)
+            assert (value == "404") == (visible[(username, kind)] == "-"), (username, kind)
 
 
 # --- Fixtures -----------------------------------------------------------------------------------
@@ -252,7 +348,14 @@ def state_of(complaint: Complaint) -> tuple:
     return (complaint.status, complaint.opd_id, complaint.last_seq)
 
 
-def assert_error(response, expected: int, not_found_body: dict) -> None:
+# What a 409 says, by table: the workflow's refusal, or why there is no office to move it from.
+CONFLICT_TEXT = "cannot be moved to"
+NO_OFFICE_TEXT = "can no longer be reassigned"
+
+
+def assert_error(
+    response, expected: int, not_found_body: dict, *, conflict: str = CONFLICT_TEXT, field=None
+) -> None:
     body = response.json()
     assert set(body) == {"message", "errors"}
     if expected == 404:
@@ -260,12 +363,13 @@ def assert_error(response, expected: int, not_found_body: dict) -> None:
     elif expected == 401:
         assert response["WWW-Authenticate"] == "Token"
     elif expected == 403:
-        assert body["message"] == "You can see this complaint but not act on it." or (
-            body["message"]
-            == "Only the complaint coordinator, the Inspektorat or an admin can reassign."
-        )
+        assert body == {"message": MSG_NOT_PERMITTED, "errors": {}}
     elif expected == 409:
-        assert "cannot be moved to" in body["message"]
+        assert conflict in body["message"] and body["errors"] == {}
+    elif expected == 400:
+        assert list(body["errors"]) == [field], body
+    else:
+        raise AssertionError(f"unexpected status {expected}")
 
 
 def not_found_body(client) -> dict:
@@ -371,7 +475,7 @@ def test_staff_channels_reach_exactly_the_visible_complaints(users, every_compla
     joined = set(staff_channel_groups(user))
     visible = set(complaints_visible_to(user).values_list("reference", flat=True))
     for kind, complaint in every_complaint.items():
-        reaches = bool(set(staff_groups(complaint)) & joined)
+        reaches = bool(set(complaint_staff_groups(complaint)) & joined)
         assert reaches == (complaint.reference in visible), kind
         assert reaches == (VISIBLE[(username, kind)] == "Y"), kind
 
@@ -484,6 +588,265 @@ def test_api_reassign(users, username, kind, expected):
         assert_error(response, expected, not_found_body(client))
 
 
+def assert_rerouted_as_asked(complaint, before, username, expected) -> None:
+    """A request recorded exactly when allowed; a request moves nothing by itself."""
+    requests = list(complaint.reroute_requests.values_list("state", "suggested_opd__code"))
+    if expected == 201:
+        assert requests == [(RerouteRequest.State.PENDING, REASSIGN_TO)]
+        assert state_of(complaint)[:2] == before[:2]
+        note = complaint.events.order_by("-seq").first()
+        assert (note.kind, note.public, note.actor.username) == (Event.Kind.NOTE, False, username)
+    else:
+        assert requests == []
+        assert state_of(complaint) == before
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(REROUTE))
+def test_api_reroute_request(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    client = api_as(username)
+    before = state_of(complaint)
+
+    response = client.post(
+        detail_url(complaint.reference, "reroute"),
+        {"opd": REASSIGN_TO, "reason": "Bukan kewenangan kami."},
+        format="json",
+    )
+
+    assert response.status_code == expected, response.content
+    if expected == 201:
+        body = response.json()
+        assert body["opd"]["code"] == complaint.opd.code  # still with the office
+        [request] = body["reroute_requests"]
+        assert (request["state"], request["suggested_opd"]) == ("pending", REASSIGN_TO)
+        assert body["actions"]["reroute_request"] is True
+    else:
+        assert_error(response, expected, not_found_body(client), conflict=NO_OFFICE_TEXT)
+    assert_rerouted_as_asked(complaint, before, username, expected)
+
+
+def pending_request(complaint: Complaint, users: dict) -> RerouteRequest:
+    """The handling office's pending "not ours" (to DLH). A complaint in triage has none: it
+    gets a request of another complaint, which must be unknown for it."""
+    if complaint.opd_id is None:
+        complaint = complaint_make("pungli")
+    return complaint_reroute_request(
+        user=users[handler_of(complaint)],
+        complaint=complaint,
+        suggested_opd=Opd.objects.get(code=REASSIGN_TO),
+        reason="Bukan kewenangan kami: urusan kebersihan pasar.",
+    )
+
+
+def assert_decided_as_asked(complaint, request, before, username, expected) -> None:
+    request.refresh_from_db()
+    if expected == 200:
+        assert (request.state, request.decided_by.username) == ("approved", username)
+        assert Complaint.objects.get(pk=complaint.pk).opd.code == REASSIGN_TO
+    else:
+        assert (request.state, request.decided_by, request.decided_at) == ("pending", None, None)
+        assert state_of(complaint) == before
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(DECIDE))
+def test_api_reroute_decision(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    request = pending_request(complaint, users)
+    client = api_as(username)
+    before = state_of(complaint)
+
+    response = client.post(
+        detail_url(complaint.reference, "reroute/decision"),
+        {"request": request.pk, "approve": True},
+        format="json",
+    )
+
+    assert response.status_code == expected, response.content
+    if expected == 200:
+        body = response.json()
+        assert body["opd"]["code"] == REASSIGN_TO
+        assert [(r["id"], r["state"]) for r in body["reroute_requests"]] == [
+            (request.pk, "approved")
+        ]
+    else:
+        assert_error(response, expected, not_found_body(client), field="request")
+        if expected == 400:
+            assert response.json()["errors"] == {"request": ["Unknown request."]}
+    assert_decided_as_asked(complaint, request, before, username, expected)
+
+
+def assert_merged_as_asked(duplicate, original, before, username, expected) -> None:
+    merged = Complaint.objects.get(pk=duplicate.pk)
+    if expected == 200:
+        assert (merged.status, merged.merged_into_id) == (Status.CLOSED, original.pk)
+        told = original.events.order_by("-seq").first()
+        assert (told.kind, told.actor.username) == (Event.Kind.MERGED, username)
+    else:
+        assert (state_of(duplicate), state_of(original)) == before
+        assert merged.merged_into_id is None
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(MERGE))
+def test_api_merge(users, username, kind, expected):
+    original = complaint_make(kind)
+    duplicate = complaint_make(kind)
+    client = api_as(username)
+    before = state_of(duplicate), state_of(original)
+
+    response = client.post(
+        detail_url(duplicate.reference, "merge"),
+        {"into": original.reference, "reason": "Kejadian yang sama."},
+        format="json",
+    )
+
+    assert response.status_code == expected, response.content
+    if expected == 200:
+        body = response.json()
+        assert (body["reference"], body["status"]) == (duplicate.reference, Status.CLOSED)
+    else:
+        assert_error(response, expected, not_found_body(client))
+    assert_merged_as_asked(duplicate, original, before, username, expected)
+
+
+def assert_photo(response, field) -> None:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert "no-store" in response["Cache-Control"]
+    with field.open("rb") as stored:
+        assert read(response) == stored.read()
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(EVIDENCE))
+def test_api_evidence(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    evidence = evidence_add(complaint)
+    client = api_as(username)
+
+    for url, field in zip(evidence_api_urls(evidence.pk), ("image", "thumbnail"), strict=True):
+        response = client.get(url)
+
+        assert response.status_code == expected, response.content
+        if expected == 200:
+            assert_photo(response, getattr(evidence, field))
+        else:
+            assert_error(response, expected, not_found_body(client))
+            missing = client.get(url.replace(str(evidence.pk), str(uuid.uuid4())))
+            assert (missing.status_code, missing.json()) == (expected, response.json())
+
+
+def finished(kind: str, users: dict) -> Complaint:
+    """A complaint of ``kind``, finished: resolved by its office and accepted by its reporter
+    (closed); the triage one rejected as spam by the koordinator."""
+    complaint = complaint_make(kind)
+    if kind == "triage":
+        complaint_staff_transition(
+            user=users["koordinator"], complaint=complaint, target=Status.REJECTED,
+            message="Iklan, bukan pengaduan.",
+        )
+    else:
+        office = users[handler_of(complaint)]
+        for target in (Status.IN_PROGRESS, Status.RESOLVED):
+            complaint_staff_transition(
+                user=office, complaint=complaint, target=target, message="Sudah ditertibkan."
+            )
+        complaint_reporter_decision(complaint=complaint, accept=True)
+    complaint.refresh_from_db()
+    assert complaint.status == (Status.REJECTED if kind == "triage" else Status.CLOSED)
+    return complaint
+
+
+def test_the_finished_complaints_are_seen_as_the_table_says(users):
+    complaints = {kind: finished(kind, users) for kind in KINDS}
+    for username in USERS:
+        user = user_object(username, users)
+        visible = set(complaints_visible_to(user).values_list("pk", flat=True))
+        for kind, complaint in complaints.items():
+            assert (complaint.pk in visible) == (VISIBLE_CLOSED[(username, kind)] == "Y"), (
+                username, kind
+            )
+
+
+def assert_reopened_as_asked(complaint, before, username, expected) -> None:
+    if expected == 200:
+        event = complaint.events.order_by("-seq").first()
+        assert (event.kind, event.status, event.actor.username) == (
+            Event.Kind.STATUS, Status.IN_PROGRESS, username
+        )
+        assert Complaint.objects.get(pk=complaint.pk).status == Status.IN_PROGRESS
+    else:
+        assert state_of(complaint) == before
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(REOPEN))
+def test_api_reopen(users, username, kind, expected):
+    complaint = finished(kind, users)
+    client = api_as(username)
+    before = state_of(complaint)
+    if expected != 401 and VISIBLE_CLOSED[(username, kind)] == "Y":
+        allowed = client.get(detail_url(complaint.reference)).json()["allowed_transitions"]
+        assert (Status.IN_PROGRESS in allowed) == (expected == 200)
+
+    response = client.post(
+        detail_url(complaint.reference, "transition"), {"to": Status.IN_PROGRESS}, format="json"
+    )
+
+    assert response.status_code == expected, response.content
+    if expected == 200:
+        assert response.json()["status"] == Status.IN_PROGRESS
+    else:
+        assert_error(response, expected, not_found_body(client))
+    assert_reopened_as_asked(complaint, before, username, expected)
+
+
+# --- What the detail offers: exactly what the tables allow --------------------------------------
+
+# The detail's ``actions`` flag -> the table (and the cell) that says the action succeeds.
+ACTION_FLAGS = {
+    "message": (MESSAGE, "201"),
+    "note": (MESSAGE, "201"),
+    "reassign": (REASSIGN, "200"),
+    "reroute_request": (REROUTE, "201"),
+    "merge": (MERGE, "200"),
+}
+DESK = {"admin", "koordinator", "inspektorat", "kepala-inspektorat"}
+
+
+def offered(username: str, kind: str) -> dict[str, bool]:
+    flags = {flag: table[(username, kind)] == ok for flag, (table, ok) in ACTION_FLAGS.items()}
+    # Deciding needs a pending request; the flag says the user may decide this complaint's.
+    flags["reroute_decide"] = username in DESK and VISIBLE[(username, kind)] == "Y"
+    if kind != "triage":
+        assert flags["reroute_decide"] == (DECIDE[(username, kind)] == "200")
+    return flags
+
+
+@pytest.mark.parametrize(
+    "username, kind",
+    [(username, kind) for username in [PLAIN, *ACCOUNTS] for kind in KINDS
+     if VISIBLE[(username, kind)] == "Y"],
+)
+def test_the_detail_and_the_page_offer_exactly_the_allowed_actions(users, username, kind):
+    complaint = complaint_make(kind)
+    expected = offered(username, kind)
+
+    body = api_as(username).get(detail_url(complaint.reference)).json()
+    html = pages_as(username).get(page_url(complaint.reference)).content.decode()
+
+    # The flags the tables speak for (the detail may offer more, checked where it is defined).
+    assert {flag: body["actions"][flag] for flag in expected} == expected
+    forms = {
+        "reassign": 'name="action" value="reassign"' in html,
+        "reroute_request": 'name="action" value="reroute"' in html,
+        "merge": 'name="action" value="merge"' in html,
+        "note": 'name="internal" value="true"' in html,
+        "message": html.count('name="action" value="message"') == 2,
+    }
+    assert forms == {flag: expected[flag] for flag in forms}
+    transitions = TRANSITION[(username, kind)] == "200" or REFER[(username, kind)] == "200"
+    assert bool(body["allowed_transitions"]) == transitions
+    assert ('name="action" value="transition"' in html) == transitions
+
+
 # --- The pages: same services, same answers ------------------------------------------------------
 
 
@@ -505,10 +868,12 @@ def assert_page_answer(response, api_status: int, complaint: Complaint, user=Non
         still_visible = complaints_visible_to(user).filter(pk=complaint.pk).exists()
         expected = page_url(complaint.reference) if still_visible else INBOX_PAGE
         assert response["Location"] == expected
-    elif api_status in (403, 409):
+    elif api_status in (400, 403, 409):
         # The page says why, in the messages area.
         messages = [str(m) for m in response.context["messages"]]
         assert messages and all(messages), messages
+        if api_status == 403:
+            assert messages == [MSG_NOT_PERMITTED]
     elif api_status == 404:
         assert complaint.reference not in response.content.decode()
 
@@ -559,20 +924,30 @@ def test_page_refer(users, username, kind, expected):
         assert state_of(complaint) == before
 
 
-@pytest.mark.parametrize("action", ["message", "note"])
+# The page's two forms: a public reply, and an internal note (``action=message`` with
+# ``internal=true``, the API's field).
+PAGE_MESSAGE_FORMS = {"message": {}, "note": {"internal": "true"}}
+
+
+@pytest.mark.parametrize("form", list(PAGE_MESSAGE_FORMS))
 @pytest.mark.parametrize("username, kind, expected", cells(MESSAGE))
-def test_page_message_and_note(users, username, kind, expected, action):
+def test_page_message_and_note(users, username, kind, expected, form):
     complaint = complaint_make(kind)
     before = state_of(complaint)
 
     response = pages_as(username).post(
-        page_url(complaint.reference), {"action": action, "body": "Mohon sebutkan jam kejadian."}
+        page_url(complaint.reference),
+        {"action": "message", "body": "Mohon sebutkan jam kejadian.", **PAGE_MESSAGE_FORMS[form]},
     )
 
     assert_page_answer(response, expected, complaint, user_object(username, users))
     if expected == 201:
         event = complaint.events.order_by("-seq").first()
-        assert (event.public, event.actor.username) == (action == "message", username)
+        assert (event.text, event.public, event.actor.username) == (
+            "Mohon sebutkan jam kejadian.",
+            form == "message",
+            username,
+        )
     else:
         assert state_of(complaint) == before
 
@@ -601,31 +976,77 @@ def test_page_reroute_request(users, username, kind, expected):
 
     response = pages_as(username).post(
         page_url(complaint.reference),
-        {"action": "reroute", "suggested_opd": REASSIGN_TO, "reason": "Bukan kewenangan kami."},
+        {"action": "reroute", "opd": REASSIGN_TO, "reason": "Bukan kewenangan kami."},
     )
 
     assert_page_answer(response, expected, complaint, user_object(username, users))
-    assert complaint.reroute_requests.exists() == (expected == 200)
-    assert state_of(complaint)[:2] == before[:2]  # a request moves nothing by itself
+    assert_rerouted_as_asked(complaint, before, username, expected)
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(DECIDE))
+def test_page_reroute_decision(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    request = pending_request(complaint, users)
+    before = state_of(complaint)
+
+    response = pages_as(username).post(
+        page_url(complaint.reference),
+        {"action": "decide_reroute", "request": request.pk, "approve": "true", "note": ""},
+    )
+
+    assert_page_answer(response, expected, complaint, user_object(username, users))
+    assert_decided_as_asked(complaint, request, before, username, expected)
 
 
 @pytest.mark.parametrize("username, kind, expected", cells(MERGE))
 def test_page_merge(users, username, kind, expected):
     original = complaint_make(kind)
     duplicate = complaint_make(kind)
-    before = state_of(duplicate)
+    before = state_of(duplicate), state_of(original)
 
     response = pages_as(username).post(
         page_url(duplicate.reference),
-        {"action": "merge", "original": original.reference, "reason": "Kejadian yang sama."},
+        {"action": "merge", "into": original.reference, "reason": "Kejadian yang sama."},
     )
 
     assert_page_answer(response, expected, duplicate, user_object(username, users))
-    merged = Complaint.objects.get(pk=duplicate.pk)
-    if expected == 200:
-        assert (merged.status, merged.merged_into_id) == (Status.CLOSED, original.pk)
-    else:
-        assert state_of(duplicate) == before and merged.merged_into_id is None
+    assert_merged_as_asked(duplicate, original, before, username, expected)
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(EVIDENCE))
+def test_page_evidence(users, username, kind, expected):
+    complaint = complaint_make(kind)
+    evidence = evidence_add(complaint)
+    client = pages_as(username)
+
+    for url, field in zip(evidence_page_urls(evidence.pk), ("image", "thumbnail"), strict=True):
+        response = client.get(url)
+
+        if expected == 200:
+            assert_photo(response, getattr(evidence, field))
+        else:
+            # Anonymous too: a photo never redirects to the login page (that would confirm it).
+            missing = client.get(url.replace(str(evidence.pk), str(uuid.uuid4())))
+            assert (response.status_code, missing.status_code) == (404, 404)
+            assert "Location" not in response and response.content == missing.content
+
+
+@pytest.mark.parametrize("username, kind, expected", cells(REOPEN))
+def test_page_reopen(users, username, kind, expected):
+    complaint = finished(kind, users)
+    before = state_of(complaint)
+    client = pages_as(username)
+    if expected != 401 and VISIBLE_CLOSED[(username, kind)] == "Y":
+        html = client.get(page_url(complaint.reference)).content.decode()
+        # The status buttons are offered exactly when the move is allowed.
+        assert ('name="to" value="in_progress"' in html) == (expected == 200)
+
+    response = client.post(
+        page_url(complaint.reference), {"action": "transition", "to": Status.IN_PROGRESS}
+    )
+
+    assert_page_answer(response, expected, complaint, user_object(username, users))
+    assert_reopened_as_asked(complaint, before, username, expected)
 
 
 def test_a_plain_account_is_a_user_with_no_staff_scope(users):
@@ -656,4 +1077,26 @@ def test_an_action_that_takes_a_complaint_out_of_scope_still_answers_with_its_re
     assert response.status_code == 200, response.content
     assert response.json()["reference"] == complaint.reference
     assert not complaints_visible_to(users[username]).filter(pk=complaint.pk).exists()
+    assert client.get(detail_url(complaint.reference)).status_code == 404
+
+
+def test_a_decision_that_takes_a_complaint_out_of_scope_still_answers_with_its_result(users):
+    """The Inspektorat sees an overdue complaint; approving its reroute restarts the new office's
+    clock, so it is no longer overdue, nor the Inspektorat's."""
+    complaint = complaint_make("overdue")
+    request = pending_request(complaint, users)
+    client = api_as("inspektorat")
+
+    response = client.post(
+        detail_url(complaint.reference, "reroute/decision"),
+        {"request": request.pk, "approve": True},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["reference"], response.json()["opd"]["code"]) == (
+        complaint.reference,
+        REASSIGN_TO,
+    )
+    assert not complaints_visible_to(users["inspektorat"]).filter(pk=complaint.pk).exists()
     assert client.get(detail_url(complaint.reference)).status_code == 404

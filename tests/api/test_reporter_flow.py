@@ -1,4 +1,4 @@
-"""The conversation between a reporter and the staff, through the API only (PRODUCT.md F2-F5).
+"""The conversation between a reporter and the staff, through the API only (docs/product.md F2-F5).
 
 The reporter holds nothing but the receipt (``track/``, ``track/messages/``, ``track/photos/``,
 ``track/decision/``); staff use tokens (``staff/complaints/...``). The story:
@@ -11,24 +11,33 @@ The reporter holds nothing but the receipt (``track/``, ``track/messages/``, ``t
 4. The Inspektorat reopens the closed case and refers it to law enforcement.
 5. The koordinator routes a complaint out of triage, rejects spam with a reason the reporter
    reads, and merges a duplicate, whose receipt then opens the original's timeline.
-6. The walikota reads everything and can act on nothing (403).
+6. Dinas Perhubungan says "bukan kewenangan kami"; the koordinator declines, then approves a
+   second request to another office than suggested: the reporter reads only "Dialihkan ke …".
+7. The walikota reads everything and can act on nothing (403), photos included.
 
-Only the Merge action has no API endpoint; it runs through the staff page, as staff use it.
+Every staff action here goes through the API, as a staff client would use it; the pages run the
+same inputs and services (``tests.api.test_permission_matrix``).
 """
 
 import hashlib
 
 import pytest
-from django.test import Client
 from PIL import Image
 from rest_framework.test import APIClient
 
-from complaints.models import Complaint, Evidence, Rating, Status
+from complaints.models import Complaint, Evidence, Rating, RerouteRequest, Status
 from complaints.services import staff_account_ensure
 from routing.models import Opd
 from tests import images
 from tests.api.client import PARKIR_STORY, complaint_post, photo, track_post
-from tests.api.staff import PASSWORD, accounts_ensure, detail_url, page_url, token_for
+from tests.api.staff import (
+    MSG_NOT_PERMITTED,
+    PASSWORD,
+    accounts_ensure,
+    detail_url,
+    read,
+    token_for,
+)
 
 pytestmark = pytest.mark.usefixtures("directory")
 
@@ -137,6 +146,13 @@ def test_the_reporter_and_the_office_talk_until_the_case_is_closed(staff, report
             assert "comment" not in image.info
     staff_view = dishub.get(detail_url(reference)).json()
     assert len(staff_view["evidence"]) == 2
+    # The office opens the sanitized photos with its token, from the detail's URLs.
+    stored = {str(item.pk): item for item in evidence}
+    for item in staff_view["evidence"]:
+        response = dishub.get(item["url"])
+        assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+        with stored[item["id"]].image.open("rb") as kept:
+            assert read(response) == kept.read()
     assert [e for e in staff_view["events"] if e["kind"] == "reporter_message"][0]["text"] == ANSWER
 
     # The office resolves with the action taken: now the reporter may rate.
@@ -284,15 +300,12 @@ def test_a_merged_duplicates_receipt_opens_the_original(staff, reporter):
         {**PARKIR_STORY, "description": "Jukir pasar minta 10 ribu, tidak ada karcis lagi."},
     )
     act(staff("kepala-dishub"), original, "transition", {"to": "in_progress"})
-    koordinator = Client(HTTP_ACCEPT_LANGUAGE="en")
-    koordinator.force_login(accounts_ensure()["koordinator"])
+    koordinator = staff("koordinator")
+    assert koordinator.get(detail_url(duplicate)).json()["actions"]["merge"] is True
 
-    response = koordinator.post(
-        page_url(duplicate),
-        {"action": "merge", "original": original, "reason": "Lokasi dan waktu sama."},
-    )
+    merged = act(koordinator, duplicate, "merge", {"into": original, "reason": "Lokasi sama."})
 
-    assert response.status_code == 302
+    assert merged["reference"] == duplicate
     through_duplicate = track(reporter, duplicate_receipt)
     through_original = track(reporter, original_receipt)
     assert through_duplicate == through_original
@@ -302,8 +315,10 @@ def test_a_merged_duplicates_receipt_opens_the_original(staff, reporter):
         ("merged", "in_progress", "Laporan lain tentang hal yang sama digabungkan ke laporan ini")
     ]
     # The duplicate itself is closed and says where the work goes on (staff view).
-    merged = staff("koordinator").get(detail_url(duplicate)).json()
+    assert merged == koordinator.get(detail_url(duplicate)).json()
     assert merged["status"] == "closed"
+    assert merged["actions"]["merge"] is False  # closed: nothing more to merge
+    assert "Lokasi sama." in [e["text"] for e in merged["events"] if not e["public"]]
     merge_text = f"Digabungkan dengan laporan {original} tentang hal yang sama"
     assert merge_text in [e["text"] for e in merged["events"]]
     # Replies through the duplicate's receipt land on the original.
@@ -314,7 +329,50 @@ def test_a_merged_duplicates_receipt_opens_the_original(staff, reporter):
     assert reply.json()["reference"] == original
 
 
-# --- 6: the walikota ---------------------------------------------------------------------------
+# --- 6: "bukan kewenangan kami" ------------------------------------------------------------------
+
+NOT_OURS = "Bukan kewenangan kami: retribusi pasar; catatan internal 5521"
+
+
+def test_the_office_says_not_ours_and_the_koordinator_decides(staff, reporter):
+    receipt, reference = submit(reporter, PARKIR_STORY)
+    dishub, koordinator = staff("kepala-dishub"), staff("koordinator")
+    before = track(reporter, receipt)
+
+    # Dinas Perhubungan asks; nothing moves yet, and the reporter sees nothing of it.
+    asked = act(dishub, reference, "reroute", {"opd": "DLH", "reason": NOT_OURS}, 201)
+    [request] = asked["reroute_requests"]
+    assert (asked["opd"]["code"], request["state"], request["suggested_opd"]) == (
+        "DISHUB", "pending", "DLH"
+    )
+    assert track(reporter, receipt) == before
+
+    # The koordinator declines: it stays with Dinas Perhubungan, which may ask again.
+    declined = act(koordinator, reference, "reroute/decision",
+                   {"request": request["id"], "approve": False, "note": "Parkir urusan Dishub."})
+    assert (declined["opd"]["code"], declined["reroute_requests"][0]["state"]) == (
+        "DISHUB", "declined"
+    )
+    asked_again = act(dishub, reference, "reroute", {"opd": "DLH", "reason": NOT_OURS}, 201)
+    second = next(r for r in asked_again["reroute_requests"] if r["state"] == "pending")
+
+    # Approved, to another office than suggested.
+    approved = act(koordinator, reference, "reroute/decision",
+                   {"request": second["id"], "approve": True, "opd": "DISPERINDAG"})
+    assert approved["opd"]["code"] == "DISPERINDAG"
+    assert sorted(RerouteRequest.objects.filter(complaint__reference=reference)
+                  .values_list("state", flat=True)) == ["approved", "declined"]
+    tracked = track(reporter, receipt)
+    assert tracked["opd"]["code"] == "DISPERINDAG"
+    assert tail(tracked, 1)[0][0] == "reassigned"
+    assert tail(tracked, 1)[0][2].startswith("Dialihkan ke ")
+    for secret in ("5521", "Bukan kewenangan", "Parkir urusan Dishub"):
+        assert secret not in str(tracked)
+    # Dinas Perhubungan no longer holds it.
+    assert dishub.get(detail_url(reference)).status_code == 404
+
+
+# --- 7: the walikota ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -326,10 +384,14 @@ def test_a_merged_duplicates_receipt_opens_the_original(staff, reporter):
         ("messages", {"body": "Dari kantor wali kota."}),
         ("messages", {"body": "Catatan wali kota.", "internal": True}),
         ("reassign", {"opd": "DLH", "reason": "Perintah wali kota."}),
+        ("reroute", {"opd": "DLH", "reason": "Perintah wali kota."}),
+        ("merge", {"into": "<other>", "reason": "Sama."}),
     ],
 )
 def test_the_walikota_reads_everything_and_acts_on_nothing(staff, reporter, action, body):
     receipt, reference = submit(reporter, PARKIR_STORY)
+    _other_receipt, other = submit(reporter, PARKIR_STORY)
+    body = {key: other if value == "<other>" else value for key, value in body.items()}
     walikota = staff("walikota")
     before = track(reporter, receipt)
 
@@ -339,8 +401,35 @@ def test_the_walikota_reads_everything_and_acts_on_nothing(staff, reporter, acti
 
     assert reference in [item["reference"] for item in listed["results"]]
     assert detail.status_code == 200 and detail.json()["allowed_transitions"] == []
-    assert refused["message"] in (
-        "You can see this complaint but not act on it.",
-        "Only the complaint coordinator, the Inspektorat or an admin can reassign.",
-    )
+    assert not any(detail.json()["actions"].values())
+    assert refused == {"message": MSG_NOT_PERMITTED, "errors": {}}
     assert track(reporter, receipt) == before
+    assert Complaint.objects.get(reference=other).merged_into_id is None
+
+
+def test_the_walikota_cannot_decide_a_reroute_request(staff, reporter):
+    receipt, reference = submit(reporter, PARKIR_STORY)
+    asked = act(staff("kepala-dishub"), reference, "reroute", {"opd": "DLH", "reason": NOT_OURS},
+                201)
+    request_id = asked["reroute_requests"][0]["id"]
+    before = track(reporter, receipt)
+
+    refused = act(staff("walikota"), reference, "reroute/decision",
+                  {"request": request_id, "approve": True}, expected=403)
+
+    assert refused == {"message": MSG_NOT_PERMITTED, "errors": {}}
+    assert RerouteRequest.objects.get(pk=request_id).state == "pending"
+    assert track(reporter, receipt) == before
+
+
+def test_the_walikota_opens_the_photos(staff, reporter):
+    response = complaint_post(reporter, PARKIR_STORY, photos=[photo()])
+    assert response.status_code == 201, response.content
+    walikota = staff("walikota")
+
+    [item] = walikota.get(detail_url(response.json()["reference"])).json()["evidence"]
+
+    for url in (item["url"], item["thumbnail_url"]):
+        opened = walikota.get(url)
+        assert (opened.status_code, opened["Content-Type"]) == (200, "image/jpeg")
+        assert read(opened)

@@ -1,4 +1,4 @@
-"""``POST /api/v1/routing/preview/`` (CONTRACT.md) and the text-derived amounts on submit.
+"""``POST /api/v1/routing/preview/`` (docs/interface.md) and the text-derived amounts on submit.
 
 The preview says, while the report is still being written, where it would go and why; it never
 stores anything. Bad input is a 400 shaped ``{"message", "errors"}`` (never a 500), and input

@@ -9,32 +9,49 @@
   stored; accepting, disputing, replying or adding photos when the status does not allow it: 409,
   no row, no file;
 - a token of one OPD on another OPD's complaint: 404 on every endpoint, whatever the body;
+- "not our responsibility", its decision and merging, on the API and the page alike: an unknown
+  or unchanged office, an empty reason, a reference that does not exist or is out of the user's
+  scope (the same answer), a request id that is unknown for this complaint or not a number: 400
+  on the field; a second decision on a request: 409;
+- photos on the staff API: another office's photo is 404 like one that does not exist, anonymous
+  is 401, a token in scope gets the JPEG;
 - filters that do not parse: 400 on the API, a 400 page that says why on ``/staf/``;
 - too many login attempts: 429, on the token endpoint and on the login page.
 
-English (``Accept-Language: en``) is the source language, so its texts are compared exactly.
+English (``Accept-Language: en``) is the source language, so its texts are compared exactly;
+the default language is Indonesian, checked where a client sends no ``Accept-Language``.
 """
 
 import json
+import uuid
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
-from complaints.models import Complaint, Event, Evidence, Rating, Status
-from complaints.services import complaint_staff_transition
+from complaints.models import Complaint, Event, Evidence, Rating, RerouteRequest, Status
+from complaints.services import (
+    complaint_reroute_request,
+    complaint_staff_transition,
+    reroute_request_decide,
+)
+from routing.models import Opd
 from tests.api.client import photo
 from tests.api.staff import (
     INBOX_PAGE,
     LIST_URL,
     LOGIN_PAGE,
+    MSG_NOT_PERMITTED,
     PASSWORD,
     TOKEN_URL,
     accounts_ensure,
     complaint_make,
     detail_url,
+    evidence_add,
+    evidence_api_urls,
     page_url,
+    read,
     token_for,
 )
 
@@ -49,7 +66,6 @@ MSG_BY_ACTION = (
 MSG_MESSAGE_REQUIRED = "Write the message the reporter will read."
 MSG_TEXT_EMPTY = "Write a message."
 MSG_TEXT_LONG = "Please write at most 5000 characters."
-MSG_PAGE_TEXT = "Write a text of at most 5000 characters."
 MSG_RATING = "Each rating is a whole number from 1 to 4."
 MSG_CHECK_FIELDS = "Please check the fields marked below."
 HOSTILE = '<script>alert("pwn")</script><img src=x onerror="alert(1)"> & <b>tebal</b>'
@@ -64,8 +80,9 @@ def users():
     return accounts_ensure()
 
 
-def api_as(username: str) -> APIClient:
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+def api_as(username: str, language: str | None = "en") -> APIClient:
+    """A token client; ``language=None`` sends no ``Accept-Language`` (Indonesian answers)."""
+    client = APIClient(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
     client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(client, username)}")
     return client
 
@@ -286,18 +303,44 @@ def test_a_message_of_exactly_5000_characters_is_kept_whole(users):
     assert complaint.events.order_by("-seq").first().text == "y" * 5000
 
 
-@pytest.mark.parametrize("action", ["message", "note"])
-@pytest.mark.parametrize("body", ["", "   ", "z" * 5001], ids=["empty", "blank", "5001"])
-def test_the_page_refuses_an_empty_or_too_long_message(users, action, body):
+# The page's reply and note forms (a note is ``action=message`` with ``internal=true``).
+PAGE_MESSAGE_FORMS = {"message": {}, "note": {"internal": "true"}}
+
+
+@pytest.mark.parametrize("form", list(PAGE_MESSAGE_FORMS))
+@pytest.mark.parametrize(
+    "body, message",
+    [("", MSG_TEXT_EMPTY), ("   ", MSG_TEXT_EMPTY), ("z" * 5001, MSG_TEXT_LONG)],
+    ids=["empty", "blank", "5001"],
+)
+def test_the_page_refuses_an_empty_or_too_long_message(users, form, body, message):
+    """The same input as the API, so the same message, beside the field."""
     complaint = complaint_make("pungli")
     before = rows()
 
     response = pages_as("kepala-dishub").post(
-        page_url(complaint.reference), {"action": action, "body": body}
+        page_url(complaint.reference),
+        {"action": "message", "body": body, **PAGE_MESSAGE_FORMS[form]},
     )
 
     assert response.status_code == 400
-    assert MSG_PAGE_TEXT in response.content.decode()
+    assert [str(m) for m in response.context["messages"]] == [MSG_CHECK_FIELDS]
+    assert response.context["errors"] == {"body": [message]}
+    assert message in response.content.decode()
+    assert rows() == before
+
+
+def test_the_old_note_action_is_gone(users):
+    """Notes are ``action=message`` with ``internal=true``, as on the API."""
+    complaint = complaint_make("pungli")
+    before = rows()
+
+    response = pages_as("kepala-dishub").post(
+        page_url(complaint.reference), {"action": "note", "body": "Catatan"}
+    )
+
+    assert response.status_code == 400
+    assert "Unknown action." in response.content.decode()
     assert rows() == before
 
 
@@ -376,10 +419,10 @@ def test_reassign_by_an_opd_head_is_403(users):
     response = post(api_as("kepala-dishub"), complaint.reference, "reassign",
                     {"opd": "DLH", "reason": "Bukan kewenangan kami."})
 
-    assert_refused(
-        response, 403, "Only the complaint coordinator, the Inspektorat or an admin can reassign."
-    )
+    assert_refused(response, 403, MSG_NOT_PERMITTED)
+    assert response.json()["errors"] == {}
     assert rows() == before
+    assert Complaint.objects.get(pk=complaint.pk).opd.code == "DISHUB"
 
 
 @pytest.mark.parametrize("opd", ["NOPE", "DISHUB"])
@@ -571,6 +614,12 @@ ENDPOINTS = [
     ("post", "messages", {}),
     ("post", "reassign", {"opd": "DLH", "reason": "x"}),
     ("post", "reassign", {"opd": "NOPE"}),
+    ("post", "reroute", {"opd": "DLH", "reason": "Bukan kewenangan kami."}),
+    ("post", "reroute", {}),
+    ("post", "reroute/decision", {"request": 1, "approve": True}),
+    ("post", "reroute/decision", {"request": "abc"}),
+    ("post", "merge", {"into": "BKL-26-ZZZZZZ"}),
+    ("post", "merge", {}),
 ]
 
 
@@ -598,8 +647,11 @@ def test_a_token_of_one_opd_on_another_opds_complaint_is_404_everywhere(
     [
         {"action": "transition", "to": "in_progress"},
         {"action": "message", "body": "Halo"},
-        {"action": "note", "body": "Catatan"},
+        {"action": "message", "body": "Catatan", "internal": "true"},
         {"action": "reassign", "opd": "DLH", "reason": "x"},
+        {"action": "reroute", "opd": "DLH", "reason": "Bukan kewenangan kami."},
+        {"action": "decide_reroute", "request": "1", "approve": "true"},
+        {"action": "merge", "into": "BKL-26-ZZZZZZ"},
         {"action": "nope"},
     ],
 )
@@ -675,9 +727,8 @@ def test_well_formed_filters_are_accepted(users, query, api_status):
 
 @pytest.fixture
 def login_limit_3_per_minute(settings):
-    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
-    rates["login"] = "3/minute"
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    """One limit for the token endpoint and the login page (``complaints.ratelimits``)."""
+    settings.PORTAL_RATES = {**settings.PORTAL_RATES, "login": "3/minute"}
     cache.clear()
     yield
     cache.clear()
@@ -718,42 +769,431 @@ def test_the_fourth_login_page_post_in_a_minute_is_429(users):
     assert "_auth_user_id" not in client.session  # the right password did not log in
 
 
-# --- "Not our responsibility" (the staff page only) ----------------------------------------------
+# --- "Not our responsibility": the API and the page ---------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "suggested, message",
-    [("", "Unknown office."), ("NOPE", "Unknown office."),
-     ("DISHUB", "The complaint is already with Dinas Perhubungan.")],
-    ids=["none-chosen", "unknown", "same-office"],
-)
-def test_a_reroute_request_to_no_unknown_or_the_same_office_is_400(users, suggested, message):
+def reroute(surface: str, complaint, body: dict):
+    """POST a reroute request as the handling office, on the API or the page."""
+    if surface == "api":
+        return post(api_as("kepala-dishub"), complaint.reference, "reroute", body)
+    return pages_as("kepala-dishub").post(
+        page_url(complaint.reference), {"action": "reroute", **body}
+    )
+
+
+def requests_of(complaint) -> list:
+    return list(RerouteRequest.objects.filter(complaint=complaint).values_list("state", flat=True))
+
+
+OFFICE_CASES = [
+    ({}, "Unknown office."),
+    ({"opd": ""}, "Unknown office."),
+    ({"opd": "NOPE"}, "Unknown office."),
+    ({"opd": "dlh"}, "Unknown office."),  # codes are exact
+    ({"opd": "DISHUB"}, "The complaint is already with Dinas Perhubungan."),
+]
+OFFICE_IDS = ["none-chosen", "empty", "unknown", "lower-case", "same-office"]
+
+
+@pytest.mark.parametrize("surface", ["api", "page"])
+@pytest.mark.parametrize("office, message", OFFICE_CASES, ids=OFFICE_IDS)
+def test_a_reroute_request_to_no_unknown_or_the_same_office_is_400(
+    users, surface, office, message
+):
     complaint = complaint_make("pungli")
     before = rows()
 
-    response = pages_as("kepala-dishub").post(
-        page_url(complaint.reference),
-        {"action": "reroute", "suggested_opd": suggested, "reason": "Bukan kewenangan kami."},
-    )
+    response = reroute(surface, complaint, {**office, "reason": "Bukan kewenangan kami."})
 
     assert response.status_code == 400
-    html = response.content.decode()
-    assert f'<p class="field-error" id="r-opd-error">{message}</p>' in html  # under the field
+    if surface == "api":
+        assert_refused(response, 400, field="opd")
+        assert response.json()["errors"]["opd"] == [message]
+    else:
+        html = response.content.decode()
+        assert f'<p class="field-error" id="r-opd-error">{message}</p>' in html  # under the field
+    assert rows() == before
+    assert requests_of(complaint) == []
+
+
+@pytest.mark.parametrize("surface", ["api", "page"])
+@pytest.mark.parametrize("reason", [None, "", "   \n "], ids=["missing", "empty", "blank"])
+def test_a_reroute_request_without_a_reason_is_400(users, surface, reason):
+    complaint = complaint_make("pungli")
+    body = {"opd": "DLH"} if reason is None else {"opd": "DLH", "reason": reason}
+    before = rows()
+
+    response = reroute(surface, complaint, body)
+
+    assert response.status_code == 400
+    if surface == "api":
+        assert_refused(response, 400, MSG_CHECK_FIELDS, field="reason")
+        assert response.json()["errors"]["reason"] == [MSG_TEXT_EMPTY]
+    else:
+        assert response.context["errors"] == {"reason": [MSG_TEXT_EMPTY]}
+    assert rows() == before
+    assert requests_of(complaint) == []
+
+
+@pytest.mark.parametrize("surface", ["api", "page"])
+def test_a_resolved_complaint_cannot_be_sent_back_as_not_ours(users, surface):
+    """Resolved waits for the reporter; a reroute request could never be carried out."""
+    complaint = move(complaint_make("pungli"), users, "in_progress", "resolved")
+    assert 'value="reroute"' not in pages_as("kepala-dishub").get(
+        page_url(complaint.reference)
+    ).content.decode()
+    detail = api_as("kepala-dishub").get(detail_url(complaint.reference)).json()
+    assert detail["actions"]["reroute_request"] is False
+    before = rows()
+
+    response = reroute(surface, complaint, {"opd": "DLH", "reason": "Bukan kewenangan kami."})
+
+    assert response.status_code == 409
+    if surface == "api":
+        assert_refused(response, 409, "A complaint that is “Resolved” can no longer be reassigned.")
+    assert requests_of(complaint) == []
     assert rows() == before
 
 
-def test_a_resolved_complaint_cannot_be_sent_back_as_not_ours(users):
-    """Resolved waits for the reporter; a reroute request could never be carried out."""
-    complaint = move(complaint_make("pungli"), users, "in_progress", "resolved")
-    client = pages_as("kepala-dishub")
-    assert 'value="reroute"' not in client.get(page_url(complaint.reference)).content.decode()
+def test_a_second_reroute_request_while_one_is_pending_is_409(users):
+    complaint = complaint_make("pungli")
+    assert reroute("api", complaint, {"opd": "DLH", "reason": "Urusan pasar."}).status_code == 201
     before = rows()
 
-    response = client.post(
-        page_url(complaint.reference),
-        {"action": "reroute", "suggested_opd": "DLH", "reason": "Bukan kewenangan kami."},
+    response = reroute("api", complaint, {"opd": "DUKCAPIL", "reason": "Atau ini."})
+
+    assert_refused(
+        response, 409, "A reroute request for this complaint is already waiting for a decision."
+    )
+    assert requests_of(complaint) == ["pending"]
+    assert rows() == before
+
+
+# --- Deciding a reroute request -----------------------------------------------------------------
+
+
+def pending(users, complaint=None) -> RerouteRequest:
+    complaint = complaint or complaint_make("pungli")
+    return complaint_reroute_request(
+        user=users["kepala-dishub"],
+        complaint=complaint,
+        suggested_opd=Opd.objects.get(code="DLH"),
+        reason="Bukan kewenangan kami.",
+    )
+
+
+def decide_reroute(surface: str, complaint, body: dict, username: str = "koordinator"):
+    if surface == "api":
+        return post(api_as(username), complaint.reference, "reroute/decision", body)
+    return pages_as(username).post(
+        page_url(complaint.reference), {"action": "decide_reroute", **body}
+    )
+
+
+def decision_unchanged(request, before) -> None:
+    request.refresh_from_db()
+    assert (request.state, request.decided_by, request.decided_at) == ("pending", None, None)
+    assert rows() == before
+    assert Complaint.objects.get(pk=request.complaint_id).opd.code == "DISHUB"
+
+
+REQUEST_IDS = {
+    "unknown": 2**31,
+    "zero": 0,
+    "negative": -1,
+    "text": "abc",
+    "number-and-text": "1x",
+    "fraction": 1.5,
+    "huge": 10**30,
+    "list": [1],
+    "null": None,
+}
+
+
+FORM_CANNOT_SEND = {"list", "null"}
+
+
+@pytest.mark.parametrize(
+    "surface, value",
+    [
+        pytest.param(surface, value, id=f"{surface}-{name}")
+        for surface in ("api", "page")
+        for name, value in REQUEST_IDS.items()
+        if surface == "api" or name not in FORM_CANNOT_SEND
+    ],
+)
+def test_a_decision_on_an_unknown_or_malformed_request_id_is_400(users, surface, value):
+    request = pending(users)
+    before = rows()
+
+    response = decide_reroute(surface, request.complaint, {"request": value, "approve": True})
+
+    assert response.status_code == 400
+    errors = response.json()["errors"] if surface == "api" else response.context["errors"]
+    assert errors == {"request": ["Unknown request."]}
+    decision_unchanged(request, before)
+
+
+@pytest.mark.parametrize("surface", ["api", "page"])
+def test_a_decision_on_another_complaints_request_is_400(users, surface):
+    """Requests are looked up within the complaint of the URL: another's is unknown here."""
+    request = pending(users)
+    other = complaint_make("pungli")
+    before = rows()
+
+    response = decide_reroute(surface, other, {"request": request.pk, "approve": True})
+
+    assert response.status_code == 400
+    errors = response.json()["errors"] if surface == "api" else response.context["errors"]
+    assert errors == {"request": ["Unknown request."]}
+    decision_unchanged(request, before)
+    assert Complaint.objects.get(pk=other.pk).opd.code == "DISHUB"
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "approve"),
+        ({"approve": "perhaps"}, "approve"),
+        ({"approve": None}, "approve"),
+        ({"approve": True, "opd": "NOPE"}, "opd"),
+        ({"approve": True, "opd": "DISHUB"}, "opd"),  # approved to the office it is with
+        ({"approve": True, "note": "x" * 5001}, "note"),
+    ],
+    ids=["no-answer", "not-yes-or-no", "null-answer", "unknown-office", "same-office", "long-note"],
+)
+def test_a_decision_that_is_not_yes_or_no_or_to_a_wrong_office_is_400(users, body, field):
+    request = pending(users)
+    before = rows()
+
+    response = decide_reroute("api", request.complaint, {"request": request.pk, **body})
+
+    assert_refused(response, 400, field=field)
+    decision_unchanged(request, before)
+
+
+@pytest.mark.parametrize("surface", ["api", "page"])
+@pytest.mark.parametrize("first", [True, False], ids=["approved", "declined"])
+def test_a_second_decision_on_a_decided_request_is_409(users, surface, first):
+    request = pending(users)
+    reroute_request_decide(user=users["koordinator"], request=request, approve=first)
+    request.refresh_from_db()
+    decided = (request.state, request.decided_by, request.decided_at)
+    office = Complaint.objects.get(pk=request.complaint_id).opd.code
+    before = rows()
+
+    response = decide_reroute(
+        surface, request.complaint, {"request": request.pk, "approve": not first}, "inspektorat"
     )
 
     assert response.status_code == 409
-    assert not complaint.reroute_requests.exists()
+    if surface == "api":
+        assert_refused(response, 409, "This reroute request has been decided already.")
+    else:
+        messages = [str(m) for m in response.context["messages"]]
+        assert messages == ["This reroute request has been decided already."]
+    request.refresh_from_db()
+    assert (request.state, request.decided_by, request.decided_at) == decided
+    assert Complaint.objects.get(pk=request.complaint_id).opd.code == office
     assert rows() == before
+
+
+def test_the_decision_answer_is_in_indonesian_by_default(users):
+    request = pending(users)
+
+    response = post(api_as("koordinator", language=None), request.complaint.reference,
+                    "reroute/decision", {"request": "abc", "approve": True})
+
+    assert_refused(response, 400, "Periksa lagi isian yang ditandai di bawah ini.", field="request")
+    assert response.json()["errors"]["request"] == ["Permintaan tidak dikenal."]
+
+
+# --- Merging a duplicate ------------------------------------------------------------------------
+
+MSG_UNKNOWN_COMPLAINT_ID = "Tidak ada pengaduan dengan nomor referensi itu."
+MSG_UNKNOWN_COMPLAINT = "No complaint with that reference."
+
+
+def merge(surface: str, duplicate, body: dict, username: str = "koordinator", language="en"):
+    if surface == "api":
+        return post(api_as(username, language), duplicate.reference, "merge", body)
+    client = Client(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
+    client.force_login(accounts_ensure()[username])
+    return client.post(page_url(duplicate.reference), {"action": "merge", **body})
+
+
+def merge_refused(response, surface: str, message: str, *, form_shown: bool = True) -> None:
+    """400, with ``message`` on the field ``into`` (and beside it, on a page with the form)."""
+    assert response.status_code == 400
+    if surface == "api":
+        assert set(response.json()) == {"message", "errors"}
+        assert response.json()["errors"] == {"into": [message]}
+    else:
+        assert response.context["errors"] == {"into": [message]}
+        assert (message in response.content.decode()) == form_shown
+
+
+def nothing_merged(duplicate, before) -> None:
+    assert rows() == before
+    merged = Complaint.objects.get(pk=duplicate.pk)
+    assert (merged.status, merged.merged_into_id) == (duplicate.status, None)
+
+
+@pytest.mark.parametrize("surface", ["api", "page"])
+@pytest.mark.parametrize(
+    "into", ["BKL-26-ZZZZZZ", "", "   ", "x" * 25, "bkl-26-zzzzzz"],
+    ids=["unknown", "empty", "blank", "too-long", "lower-case"],
+)
+def test_merge_into_an_unknown_reference_is_400_in_indonesian(users, surface, into):
+    duplicate = complaint_make("pungli")
+    before = rows()
+
+    response = merge(surface, duplicate, {"into": into}, language=None)
+
+    merge_refused(response, surface, MSG_UNKNOWN_COMPLAINT_ID)
+    nothing_merged(duplicate, before)
+
+
+@pytest.mark.parametrize("body", [{}, {"into": None}, {"into": ["BKL-26-ZZZZZZ"]}],
+                         ids=["missing", "null", "list"])
+def test_merge_without_a_reference_is_400(users, body):
+    duplicate = complaint_make("pungli")
+    before = rows()
+
+    response = merge("api", duplicate, body)
+
+    assert_refused(response, 400, MSG_CHECK_FIELDS, field="into")
+    nothing_merged(duplicate, before)
+
+
+@pytest.mark.parametrize("surface", ["api", "page"])
+def test_merge_into_a_complaint_out_of_scope_is_answered_like_an_unknown_one(users, surface):
+    """Dishub may not merge at all, but the reference is looked up first, within its scope:
+    a Dukcapil complaint is "no complaint with that reference", never a hint that it exists."""
+    duplicate = complaint_make("pungli")
+    hidden = complaint_make("delay")
+    before = rows()
+
+    unknown = merge(surface, duplicate, {"into": "BKL-26-ZZZZZZ"}, username="kepala-dishub")
+    response = merge(surface, duplicate, {"into": hidden.reference}, username="kepala-dishub")
+
+    # Dishub is offered no merge form: the page says only what is wrong, in its messages.
+    merge_refused(response, surface, MSG_UNKNOWN_COMPLAINT, form_shown=False)
+    if surface == "api":
+        assert response.json() == unknown.json()
+    else:
+        assert response.context["errors"] == unknown.context["errors"]
+        assert [str(m) for m in response.context["messages"]] == [MSG_CHECK_FIELDS]
+    assert hidden.reference not in response.content.decode()
+    nothing_merged(duplicate, before)
+
+
+@pytest.mark.parametrize("surface", ["api", "page"])
+def test_merge_into_itself_is_400(users, surface):
+    duplicate = complaint_make("pungli")
+    before = rows()
+
+    response = merge(surface, duplicate, {"into": duplicate.reference})
+
+    merge_refused(response, surface, "A complaint cannot be merged into itself.")
+    nothing_merged(duplicate, before)
+
+
+@pytest.mark.parametrize("surface", ["api", "page"])
+def test_merge_into_a_finished_complaint_is_400(users, surface):
+    original = move(complaint_make("pungli"), users, "in_progress", "referred", username="admin",
+                    message="Dilimpahkan ke APH.")
+    duplicate = complaint_make("pungli")
+    before = rows()
+
+    response = merge(surface, duplicate, {"into": original.reference})
+
+    merge_refused(
+        response, surface, "The original complaint must be open and not itself a duplicate."
+    )
+    nothing_merged(duplicate, before)
+
+
+def test_merge_with_a_reason_over_5000_characters_is_400(users):
+    original = complaint_make("pungli")
+    duplicate = complaint_make("pungli")
+    before = rows()
+
+    response = merge("api", duplicate, {"into": original.reference, "reason": "x" * 5001})
+
+    assert_refused(response, 400, field="reason")
+    assert response.json()["errors"]["reason"] == [MSG_TEXT_LONG]
+    nothing_merged(duplicate, before)
+
+
+# --- Photos on the staff API --------------------------------------------------------------------
+
+
+def anonymous_api() -> APIClient:
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_another_offices_photo_is_404_like_one_that_does_not_exist(users):
+    photo_of_dukcapil = evidence_add(complaint_make("delay"))
+    client = api_as("kepala-dishub")
+
+    for url, missing in zip(
+        evidence_api_urls(photo_of_dukcapil.pk), evidence_api_urls(uuid.uuid4()), strict=True
+    ):
+        found, not_found = client.get(url), client.get(missing)
+
+        assert (found.status_code, not_found.status_code) == (404, 404)
+        assert found.json() == not_found.json() == {"message": "Not found.", "errors": {}}
+
+
+def test_an_anonymous_photo_request_is_401_like_every_staff_endpoint(users):
+    evidence = evidence_add(complaint_make("pungli"))
+
+    for url in [*evidence_api_urls(evidence.pk), *evidence_api_urls(uuid.uuid4())]:
+        response = anonymous_api().get(url)
+
+        assert response.status_code == 401  # token authentication first: DRF says 401, not 403
+        assert response["WWW-Authenticate"] == "Token"
+        assert set(response.json()) == {"message", "errors"}
+
+
+@pytest.mark.parametrize("token", ["0" * 40, "not-a-token", ""])
+def test_a_wrong_token_gets_no_photo(users, token):
+    evidence = evidence_add(complaint_make("pungli"))
+    client = anonymous_api()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+    for url in evidence_api_urls(evidence.pk):
+        response = client.get(url)
+
+        assert response.status_code == 401
+        assert not response.get("Content-Type", "").startswith("image/")
+
+
+def test_a_token_in_scope_gets_the_jpeg_from_the_detail_urls(users):
+    complaint = complaint_make("pungli")
+    evidence = evidence_add(complaint)
+    client = api_as("kepala-dishub")
+
+    [item] = client.get(detail_url(complaint.reference)).json()["evidence"]
+    assert item["id"] == str(evidence.pk)
+    # Absolute URLs of the API itself, so a token client can follow them.
+    assert [item["url"], item["thumbnail_url"]] == [
+        f"http://testserver{url}" for url in evidence_api_urls(evidence.pk)
+    ]
+
+    for url, field in ((item["url"], evidence.image), (item["thumbnail_url"], evidence.thumbnail)):
+        response = client.get(url)
+
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/jpeg"
+        assert "no-store" in response["Cache-Control"]
+        with field.open("rb") as stored:
+            assert read(response) == stored.read()
+
+
+@pytest.mark.parametrize("path", ["not-a-uuid", "1", "../../etc/passwd"])
+def test_a_photo_id_that_is_not_a_uuid_is_404(users, path):
+    response = api_as("admin").get(f"/api/v1/staff/evidence/{path}/")
+
+    assert response.status_code == 404

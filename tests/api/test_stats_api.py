@@ -1,12 +1,12 @@
 """The statistics API (``GET stats/overview|trend|opds|hotspots/``) and the dashboard pages.
 
-API (CONTRACT.md "REST API"): the mayor's office, the Inspektorat and admins may read it; anyone
+API (docs/interface.md "REST API"): the mayor's office, the Inspektorat and admins may read it; anyone
 else logged in gets 403, and an anonymous client 401 (token authentication comes first, so DRF
 can answer ``WWW-Authenticate: Token``). ``?from=&to=`` choose the period; a bad period or an
 unknown ``group_by`` is a 400 with ``{"message", "errors"}``. ``?format=csv`` answers the same
 rows as CSV (UTF-8 with a byte-order mark, a header row naming the fields).
 
-Pages (CONTRACT.md "Pages"): ``/dasbor/`` (login; 404 for staff who may not see it, like the
+Pages (docs/interface.md "Pages"): ``/dasbor/`` (login; 404 for staff who may not see it, like the
 API's out-of-scope answers), ``/transparansi/`` (public), ``/standar/`` (every active service with
 its fee, time limit and legal basis) and ``/standar/<code>/poster/`` (an A4 poster with an inline
 SVG QR code of the absolute report link pre-filled with the service).

@@ -1,4 +1,5 @@
-"""Rate limits on anonymous submission, without remembering who the client is.
+"""Rate limits on anonymous submission, without remembering who the client is (over HTTP; the
+limiter itself is tested in ``tests/complaints/test_ratelimits.py``).
 
 The limit counts per client, but the cache key is a keyed hash of the address: neither the
 address nor anything derived from it without the key (a plain hash, another spelling) is stored.
@@ -20,9 +21,7 @@ OTHER_IP = "198.51.100.9"
 
 @pytest.fixture
 def submit_limit_2_per_hour(settings):
-    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
-    rates["submit"] = "2/hour"
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    settings.PORTAL_RATES = {**settings.PORTAL_RATES, "submit": "2/hour"}
     cache.clear()
     yield
     cache.clear()
@@ -96,3 +95,19 @@ def test_the_cache_keys_do_not_contain_the_client_address(api_client):
     # What is stored under the key is a list of request times, nothing about the client.
     for key in keys:
         assert CLIENT_IP not in repr(cache._cache[key])
+
+
+@pytest.mark.usefixtures("submit_limit_2_per_hour")
+def test_the_report_page_and_the_api_share_one_limit(api_client):
+    from django.test import Client
+
+    for _ in range(2):
+        assert complaint_post(api_client, PARKIR_STORY, REMOTE_ADDR=CLIENT_IP).status_code == 201
+
+    page = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR=CLIENT_IP).post(
+        "/lapor/", {**PARKIR_STORY, "karcis_given": "false"}
+    )
+
+    assert page.status_code == 429
+    assert re.search(r"Too many requests; please try again in \d+ seconds\.", page.content.decode())
+    assert int(page["Retry-After"]) > 0

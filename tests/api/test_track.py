@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 import api.urls
-from complaints.models import Complaint, Event
+from complaints.models import Complaint, Event, Visibility
 from complaints.services import complaint_transition, event_append
 from complaints.workflow import Role
 from tests.api.client import PARKIR_STORY, TRACK_URL, assert_not_english, complaint_post, track_post
@@ -82,7 +82,7 @@ def test_internal_events_never_reach_the_reporter(api_client, submitted):
         complaint=complaint,
         kind=Event.Kind.NOTE,
         text="Catatan internal: cek jukir X",
-        public=False,
+        visibility=Visibility.OFFICE,
     )
     event_append(complaint=complaint, kind=Event.Kind.MESSAGE, text="Kami sedang memeriksa lokasi.")
 
@@ -212,3 +212,99 @@ def test_no_api_url_carries_a_receipt(api_client):
     assert response.status_code == 201
     assert "Location" not in response
     assert response.json()["receipt"] not in " ".join(value for _name, value in response.items())
+
+
+# --- The tracking page's forms validate as the API does (complaints.inputs) --------------------
+
+DECISION_PAGE = "/pantau/keputusan/"  # frontend:track-decision
+REPLY_PAGE = "/pantau/balas/"  # frontend:track-reply
+MSG_RATING = "Each rating is a whole number from 1 to 4."
+MSG_RATING_ID = "Setiap nilai berupa angka bulat 1 sampai 4."
+BAD_RATINGS = {
+    "superscript-two": "²",  # str.isdigit() says yes; int() says no
+    "arabic-indic-two": "٢",  # int() reads it as 2: only the digits 0-9 are ratings
+    "5000-digits": "9" * 5000,
+    "word": "empat",
+    "fraction": "2.5",
+}
+
+
+@pytest.mark.parametrize("rating", BAD_RATINGS.values(), ids=BAD_RATINGS.keys())
+def test_the_decision_page_refuses_a_malformed_rating_with_a_400_in_indonesian(submitted, rating):
+    from django.test import Client
+
+    response = Client().post(
+        DECISION_PAGE,
+        {
+            "receipt": submitted["receipt"],
+            "accept": "true",
+            "rating_waktu": rating,
+            "rating_biaya": "4",
+        },
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert MSG_RATING_ID in html
+    assert MSG_RATING not in html
+    complaint = Complaint.objects.get(reference=submitted["reference"])
+    assert complaint.status == "assigned" and not complaint.ratings.exists()
+
+
+@pytest.mark.parametrize("rating", BAD_RATINGS.values(), ids=BAD_RATINGS.keys())
+def test_the_decision_api_refuses_the_same_ratings(api_client, submitted, rating):
+    response = api_client.post(
+        "/api/v1/track/decision/",
+        {"receipt": submitted["receipt"], "accept": True, "ratings": {"waktu": rating}},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"ratings": [MSG_RATING]}
+
+
+def test_the_decision_page_without_ratings_reaches_the_domain(submitted):
+    """No rating is chosen (they are optional): the input is fine, and the domain answers that
+    an assigned complaint has nothing to accept (409), as the API would."""
+    from django.test import Client
+
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        DECISION_PAGE, {"receipt": submitted["receipt"], "accept": "false"}
+    )
+
+    assert response.status_code == 409
+    assert "nothing to accept or dispute" in response.content.decode()
+
+
+def test_the_reply_page_refuses_a_text_over_the_limit_as_the_api_does(api_client, submitted):
+    from django.test import Client
+
+    from complaints.models import TEXT_MAX
+
+    body = "a" * (TEXT_MAX + 1)
+    page = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        REPLY_PAGE, {"receipt": submitted["receipt"], "body": body}
+    )
+    api = api_client.post(
+        "/api/v1/track/messages/",
+        {"receipt": submitted["receipt"], "body": body},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    message = f"Please write at most {TEXT_MAX} characters."
+    assert page.status_code == api.status_code == 400
+    assert message in page.content.decode()
+    assert api.json()["errors"] == {"body": [message]}
+    assert not Event.objects.filter(kind=Event.Kind.REPORTER_MESSAGE).exists()
+
+
+def test_the_reply_page_fits_its_textarea_to_the_limit(submitted):
+    from django.test import Client
+
+    from complaints.models import TEXT_MAX
+
+    html = Client().post("/pantau/", {"receipt": submitted["receipt"]}).content.decode()
+
+    assert f'name="body" rows="4" maxlength="{TEXT_MAX}"' in html

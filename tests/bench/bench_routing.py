@@ -1,6 +1,6 @@
 """Routing speed in-process: text analysis + engine for a 300-character description.
 
-Target (PRODUCT.md §4 via the routing issue): ≥ 10,000 decisions per second. The rules are built
+Target (docs/product.md §4): ≥ 10,000 decisions per second. The rules are built
 without a database from the two fixture files (the directory and the default rules), the way
 ``routing.selectors.routing_rules`` builds them from the admin's rows; the descriptions are the
 labelled complaints, joined and cut to 300 characters so every one is the same length.

@@ -1,6 +1,6 @@
 """Anonymous submission throughput over HTTP, against a bare DRF endpoint in the same run.
 
-Targets (PRODUCT.md §4): JSON submissions ≥ 40% of the requests/s of a bare DRF endpoint (B);
+Targets (docs/product.md §4): JSON submissions ≥ 40% of the requests/s of a bare DRF endpoint (B);
 submissions with a 1 MP photo ≥ 50/s.
 
 One ``uvicorn config.asgi:application`` worker as deployed (no access log, log level warning,

@@ -1,7 +1,7 @@
 """Staff status change → the reporter's websocket: latency with 2,000 idle sockets on the Redis
 layer and 2 workers, and events lost across a forced reconnect of every socket.
 
-Targets (PRODUCT.md §4): p99 ≤ 150 ms; 0 events lost across the reconnect (catch-up by seq).
+Targets (docs/product.md §4): p99 ≤ 150 ms; 0 events lost across the reconnect (catch-up by seq).
 
 Set-up (``tests.e2e.servers``, as the end-to-end tests start things): a private ``redis-server``
 on a free port; one temporary SQLite database (PostgreSQL when ``DATABASE_URL`` names one)
@@ -85,7 +85,7 @@ import django
 django.setup()
 from functools import lru_cache
 from complaints import events, selectors
-from api.inputs import ComplaintInput
+from complaints.inputs import ComplaintInput
 from complaints.services import complaint_submit
 from tests.e2e.portal import PARKING_REPORT
 
@@ -348,7 +348,7 @@ async def _scenario(servers, token: str, complaints, database: E2eDatabase, redi
     started = time.perf_counter()
     outcomes = await _bounded([reporter.open() for reporter in reporters], OPEN_CONCURRENCY)
     failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
-    opened = [reporter for reporter, outcome in zip(reporters, outcomes) if outcome is None]
+    opened = [r for r, outcome in zip(reporters, outcomes, strict=True) if outcome is None]
     open_seconds = time.perf_counter() - started
     _say(f"{len(opened)} sockets open in {open_seconds:.1f} s; {len(failures)} failed "
          f"{sorted({repr(f)[:120] for f in failures})[:3]}")
@@ -452,7 +452,7 @@ async def _scenario(servers, token: str, complaints, database: E2eDatabase, redi
     unexpected = sum(len(r.arrivals.keys() - truth.get(r.reference, set())) for r in opened)
     out_of_order = sum(
         1 for r in opened for sequence in r.sequences
-        if any(b <= a for a, b in zip(sequence, sequence[1:]))
+        if any(b <= a for a, b in zip(sequence, sequence[1:], strict=False))
     )
     lag = max((c.lag for c in driver.changes), default=0.0)
     failed_changes = [c for c in driver.changes if c.status != 200]

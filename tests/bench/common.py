@@ -12,7 +12,7 @@ class Figure:
     name: str
     value: float
     unit: str
-    target: str  # as PRODUCT.md states it
+    target: str  # as docs/product.md states it
     met: bool | None  # None: informational
 
     def row(self) -> str:

@@ -1,4 +1,4 @@
-"""`make bench`: run every benchmark and print one table of the figures of PRODUCT.md §4.
+"""`make bench`: run every benchmark and print one table of the figures of docs/product.md §4.
 
 Each ``bench_*.py`` module in this folder has ``run() -> list[Figure]``. Pass module names to
 run only some: ``python -m tests.bench.run bench_routing``.

@@ -1,4 +1,4 @@
-"""The fee check and the delay check (PRODUCT.md §3), their figures and one-line explanations."""
+"""The fee check and the delay check (docs/product.md §3), their figures and one-line explanations."""
 
 import re
 from datetime import date

@@ -1,4 +1,4 @@
-"""The clocks (PRODUCT.md F8, §3 "Deadlines"): escalation of missed deadlines and auto-close.
+"""The clocks (docs/product.md F8, §3 "Deadlines"): escalation of missed deadlines and auto-close.
 
 Time is frozen (``django.utils.timezone.now`` patched, and the same instant passed to
 ``clocks_run(now=...)``) around Christmas 2026, whose working days were counted by hand:
@@ -25,6 +25,7 @@ Tue 29 (2), Wed 30 (3), Thu 31 (4), Mon 4 Jan (5), Wed 6 (6), Thu 7 (7), Fri 8 (
 Tue 12 Jan 2027 (10) => closes after Tue 12 Jan 2027 23:59:59 WIB.
 """
 
+import dataclasses
 import sqlite3
 import threading
 from datetime import datetime, timedelta
@@ -37,10 +38,10 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
+from complaints.access import complaints_visible_to, events_for_reporter
 from complaints.clocks import ClockReport, clocks_run
 from complaints.exceptions import TransitionNotAllowed
 from complaints.models import Complaint, DayOff, Event, Status
-from complaints.selectors import complaints_visible_to, events_for_reporter
 from complaints.services import (
     complaint_reporter_decision,
     complaint_reporter_message,
@@ -81,8 +82,20 @@ def clock():
 
 
 def run_at(clock: FrozenClock, moment: datetime) -> ClockReport:
+    """The deadline work of a run (its daily checkpoint is tested on its own below)."""
     clock.now = moment
-    return clocks_run(now=moment)
+    return dataclasses.replace(clocks_run(now=moment), checkpoint="")
+
+
+def test_the_clocks_publish_one_checkpoint_a_day(directory):
+    from complaints.models import Checkpoint
+
+    file_kk_delay()
+    monday = datetime(2026, 6, 1, 8, tzinfo=WIB)
+    assert clocks_run(now=monday).checkpoint == "2026-06-01"
+    assert clocks_run(now=monday + timedelta(hours=5)).checkpoint == ""
+    assert clocks_run(now=monday + timedelta(days=1)).checkpoint == "2026-06-02"
+    assert Checkpoint.objects.count() == 2
 
 
 def dukcapil_head():
@@ -163,7 +176,7 @@ def test_a_missed_first_response_escalates_to_the_head_then_the_inspektorat(cloc
     assert level_1.public is False
     assert level_1.text == f"{LEVEL_1_TEXT} Dinas Kependudukan dan Pencatatan Sipil"
     assert level_1.status == Status.ASSIGNED
-    public_kinds = [e.kind for e in events_for_reporter(complaint=complaint)]
+    public_kinds = [e.kind for e in events_for_reporter(complaint)]
     assert Event.Kind.ESCALATED not in public_kinds
     # Overdue: the Inspektorat role sees it now; the Inspektorat's own office does not yet.
     assert complaints_visible_to(inspector).filter(pk=complaint.pk).exists()
@@ -182,7 +195,7 @@ def test_a_missed_first_response_escalates_to_the_head_then_the_inspektorat(cloc
     assert list(late.oversight.values_list("code", flat=True)) == ["INSPEKTORAT"]
     level_2 = escalations(complaint)[-1]
     assert (level_2.public, level_2.text) == (True, LEVEL_2_TEXT)
-    assert level_2 in events_for_reporter(complaint=complaint)
+    assert level_2 in events_for_reporter(complaint)
     assert complaints_visible_to(inspektorat_office).filter(pk=complaint.pk).exists()
 
     # Nothing more, however long it stays open on this deadline.
@@ -396,6 +409,7 @@ def test_run_clocks_command_prints_what_it_did(clock):
 
     assert out.getvalue().splitlines() == [
         "Escalated to the OPD head: 1; to the Inspektorat: 0; auto-closed: 0.",
+        "Integrity checkpoint published for 2026-12-30.",
         "Escalated to the OPD head: 0; to the Inspektorat: 0; auto-closed: 0.",
     ]
     assert len(escalations(complaint)) == 1

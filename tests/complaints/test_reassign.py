@@ -1,4 +1,5 @@
-"""Sending a complaint to another office (PRODUCT.md §3 "Routing", "Reassignment keeps the status").
+"""Sending a complaint to another office (docs/product.md §3 "Routing", "Reassignment keeps the
+status").
 
 Two ways: the coordinator, the Inspektorat or an admin reassigns (``complaint_reassign``), or the
 OPD holding it says "bukan kewenangan kami" (``complaint_reroute_request``) and the coordinator
@@ -13,9 +14,16 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from complaints.exceptions import ApplicationError, TransitionNotAllowed
-from complaints.models import Event, RerouteRequest, Status
-from complaints.selectors import staff_complaint_roles, working_calendar
+from complaints.access import complaint_roles
+from complaints.exceptions import (
+    ApplicationError,
+    Conflict,
+    InvalidInput,
+    NotPermitted,
+    TransitionNotAllowed,
+)
+from complaints.models import Event, RerouteRequest, StaffRole, Status
+from complaints.selectors import working_calendar
 from complaints.services import (
     complaint_reassign,
     complaint_reroute_request,
@@ -77,6 +85,40 @@ def dishub_officer():
     )
 
 
+@pytest.fixture
+def admin():
+    return staff_account_ensure(username="admin1", password="x-secret-4", superuser=True)
+
+
+@pytest.fixture
+def walikota():
+    """The mayor's office: sees every complaint, acts on none."""
+    return staff_account_ensure(
+        username="walikota1", password="x-secret-5", role=StaffRole.WALIKOTA
+    )
+
+
+@pytest.fixture
+def dukcapil_head():
+    """The head of an office that has nothing to do with the parking complaint."""
+    return staff_account_ensure(
+        username="dukcapil1", password="x-secret-6", role=StaffRole.OPD_STAFF, opd=opd("DUKCAPIL")
+    )
+
+
+@pytest.fixture
+def accounts(coordinator, inspector, dishub_officer, admin, walikota, dukcapil_head) -> dict:
+    """Every account above, by fixture name (for tests parametrized over who acts)."""
+    return {
+        "coordinator": coordinator,
+        "inspector": inspector,
+        "dishub_officer": dishub_officer,
+        "admin": admin,
+        "walikota": walikota,
+        "dukcapil_head": dukcapil_head,
+    }
+
+
 def events_of(complaint) -> list[Event]:
     return list(Event.objects.filter(complaint=complaint).order_by("seq"))
 
@@ -88,12 +130,16 @@ def feedback_of(complaint) -> list[RoutingFeedback]:
 # --- The users' roles ----------------------------------------------------------------------------
 
 
-def test_the_staff_accounts_hold_the_roles_used_below(
-    assigned_complaint, coordinator, inspector, dishub_officer
-):
-    assert Role.COORDINATOR in staff_complaint_roles(coordinator, assigned_complaint)
-    assert Role.OVERSIGHT in staff_complaint_roles(inspector, assigned_complaint)
-    assert staff_complaint_roles(dishub_officer, assigned_complaint) == {Role.OPD}
+def test_the_staff_accounts_hold_the_roles_used_below(assigned_complaint, accounts):
+    roles = {name: complaint_roles(user, assigned_complaint) for name, user in accounts.items()}
+    assert roles == {
+        "coordinator": {Role.COORDINATOR},
+        "inspector": {Role.OVERSIGHT},
+        "dishub_officer": {Role.OPD},
+        "admin": {Role.ADMIN},
+        "walikota": set(),  # sees it, may act on nothing
+        "dukcapil_head": set(),  # not its complaint
+    }
 
 
 # --- complaint_reassign: out of triage -----------------------------------------------------------
@@ -102,10 +148,9 @@ def test_the_staff_accounts_hold_the_roles_used_below(
 def test_reassign_out_of_triage_assigns_it(triage_complaint, coordinator):
     before = timezone.now()
     complaint_reassign(
+        user=coordinator,
         complaint=triage_complaint,
         opd=opd("DLH"),
-        role=Role.COORDINATOR,
-        actor=coordinator,
         reason=REASON,
     )
     triage_complaint.refresh_from_db()
@@ -131,10 +176,9 @@ def test_reassign_out_of_triage_assigns_it(triage_complaint, coordinator):
 
 def test_reassign_out_of_triage_records_the_correction(triage_complaint, coordinator):
     complaint_reassign(
+        user=coordinator,
         complaint=triage_complaint,
         opd=opd("DLH"),
-        role=Role.COORDINATOR,
-        actor=coordinator,
         reason=REASON,
     )
     [feedback] = feedback_of(triage_complaint)
@@ -144,17 +188,23 @@ def test_reassign_out_of_triage_records_the_correction(triage_complaint, coordin
     assert feedback.category == "other"
 
 
-@pytest.mark.parametrize("role", [Role.OVERSIGHT, Role.ADMIN])
+@pytest.mark.parametrize("who", ["inspector", "admin"])
 def test_reassign_out_of_triage_by_the_inspektorat_or_admin_leaves_the_first_response_open(
-    triage_complaint, inspector, role
+    triage_complaint, accounts, who
 ):
     """The new OPD has not answered yet: its first-response clock must still be running."""
     complaint_reassign(
-        complaint=triage_complaint, opd=opd("DLH"), role=role, actor=inspector, reason=REASON
+        user=accounts[who], complaint=triage_complaint, opd=opd("DLH"), reason=REASON
     )
     triage_complaint.refresh_from_db()
     assert triage_complaint.status == Status.ASSIGNED
     assert triage_complaint.first_response_at is None
+    status = events_of(triage_complaint)[-1]
+    assert (status.kind, status.status, status.actor) == (
+        Event.Kind.STATUS,
+        Status.ASSIGNED,
+        accounts[who],
+    )
 
 
 # --- complaint_reassign: between OPDs ------------------------------------------------------------
@@ -162,10 +212,9 @@ def test_reassign_out_of_triage_by_the_inspektorat_or_admin_leaves_the_first_res
 
 def test_reassign_between_opds_keeps_the_status(assigned_complaint, coordinator):
     complaint_reassign(
+        user=coordinator,
         complaint=assigned_complaint,
         opd=opd("DLH"),
-        role=Role.COORDINATOR,
-        actor=coordinator,
         reason=REASON,
     )
     assigned_complaint.refresh_from_db()
@@ -180,10 +229,9 @@ def test_reassign_between_opds_keeps_the_status(assigned_complaint, coordinator)
 
 def test_reassign_between_opds_records_the_correction(assigned_complaint, inspector):
     complaint_reassign(
+        user=inspector,
         complaint=assigned_complaint,
         opd=opd("DLH"),
-        role=Role.OVERSIGHT,
-        actor=inspector,
         reason=REASON,
     )
     [feedback] = feedback_of(assigned_complaint)
@@ -207,10 +255,9 @@ def test_reassign_restarts_the_first_response_clock_but_not_the_resolve_deadline
 
     before = timezone.now()
     complaint_reassign(
+        user=coordinator,
         complaint=assigned_complaint,
         opd=opd("DLH"),
-        role=Role.COORDINATOR,
-        actor=coordinator,
         reason=REASON,
     )
     after = timezone.now()
@@ -233,10 +280,9 @@ def test_reassign_while_in_progress_keeps_in_progress_and_its_deadline(
     assigned_complaint.refresh_from_db()
     resolve_due = assigned_complaint.resolve_due_at
     complaint_reassign(
+        user=coordinator,
         complaint=assigned_complaint,
         opd=opd("DLH"),
-        role=Role.COORDINATOR,
-        actor=coordinator,
         reason=REASON,
     )
     assigned_complaint.refresh_from_db()
@@ -247,10 +293,9 @@ def test_reassign_while_in_progress_keeps_in_progress_and_its_deadline(
 def test_the_new_opd_loses_its_oversight_copy(assigned_complaint, coordinator):
     assert list(assigned_complaint.oversight.values_list("code", flat=True)) == ["INSPEKTORAT"]
     complaint_reassign(
+        user=coordinator,
         complaint=assigned_complaint,
         opd=opd("INSPEKTORAT"),
-        role=Role.COORDINATOR,
-        actor=coordinator,
         reason=REASON,
     )
     assert not assigned_complaint.oversight.exists()
@@ -259,11 +304,15 @@ def test_the_new_opd_loses_its_oversight_copy(assigned_complaint, coordinator):
 # --- complaint_reassign: refusals ----------------------------------------------------------------
 
 
-def assert_refused(excinfo, status: int, field: str | None = None):
-    assert excinfo.value.status == status
+def assert_refused(excinfo, kind: type[ApplicationError], field: str | None = None):
+    """Refused for exactly this reason: ``InvalidInput`` (the request is wrong), ``NotPermitted``
+    (may see, may not do), ``Conflict`` (not in this state); with a message for people."""
+    assert type(excinfo.value) is kind, repr(excinfo.value)
     assert excinfo.value.message.strip()
     if field:
-        assert excinfo.value.errors[field]
+        assert excinfo.value.errors[field] == [excinfo.value.message]
+    else:
+        assert excinfo.value.errors == {}
 
 
 def assert_unchanged(complaint, *, opd_code, status, events: int):
@@ -277,13 +326,12 @@ def test_reassign_to_the_same_opd_is_refused(assigned_complaint, coordinator):
     count = len(events_of(assigned_complaint))
     with pytest.raises(ApplicationError) as excinfo:
         complaint_reassign(
+            user=coordinator,
             complaint=assigned_complaint,
             opd=opd("DISHUB"),
-            role=Role.COORDINATOR,
-            actor=coordinator,
             reason=REASON,
         )
-    assert_refused(excinfo, 400, "opd")
+    assert_refused(excinfo, InvalidInput, "opd")
     assert_unchanged(assigned_complaint, opd_code="DISHUB", status=Status.ASSIGNED, events=count)
 
 
@@ -292,28 +340,33 @@ def test_reassign_to_an_inactive_opd_is_refused(assigned_complaint, coordinator)
     Opd.objects.filter(code="DLH").update(is_active=False)
     with pytest.raises(ApplicationError) as excinfo:
         complaint_reassign(
+            user=coordinator,
             complaint=assigned_complaint,
             opd=opd("DLH"),
-            role=Role.COORDINATOR,
-            actor=coordinator,
             reason=REASON,
         )
-    assert_refused(excinfo, 400, "opd")
+    assert_refused(excinfo, InvalidInput, "opd")
     assert_unchanged(assigned_complaint, opd_code="DISHUB", status=Status.ASSIGNED, events=count)
 
 
-@pytest.mark.parametrize("role", [Role.OPD, Role.REPORTER, Role.SYSTEM])
-def test_reassign_by_anyone_but_the_desk_is_forbidden(assigned_complaint, dishub_officer, role):
+@pytest.mark.parametrize(
+    "who",
+    [
+        "dishub_officer",  # the handling office: it asks for a reroute instead
+        "walikota",  # sees every complaint, read-only
+        "dukcapil_head",  # an unrelated office (the interfaces answer 404: out of its scope)
+    ],
+)
+def test_reassign_by_anyone_but_the_desk_is_forbidden(assigned_complaint, accounts, who):
     count = len(events_of(assigned_complaint))
     with pytest.raises(ApplicationError) as excinfo:
         complaint_reassign(
+            user=accounts[who],
             complaint=assigned_complaint,
             opd=opd("DLH"),
-            role=role,
-            actor=dishub_officer,
             reason=REASON,
         )
-    assert_refused(excinfo, 403)
+    assert_refused(excinfo, NotPermitted)
     assert_unchanged(assigned_complaint, opd_code="DISHUB", status=Status.ASSIGNED, events=count)
 
 
@@ -322,13 +375,12 @@ def test_reassign_without_a_reason_is_refused(assigned_complaint, coordinator, r
     count = len(events_of(assigned_complaint))
     with pytest.raises(ApplicationError) as excinfo:
         complaint_reassign(
+            user=coordinator,
             complaint=assigned_complaint,
             opd=opd("DLH"),
-            role=Role.COORDINATOR,
-            actor=coordinator,
             reason=reason,
         )
-    assert_refused(excinfo, 400, "reason")
+    assert_refused(excinfo, InvalidInput, "reason")
     assert_unchanged(assigned_complaint, opd_code="DISHUB", status=Status.ASSIGNED, events=count)
 
 
@@ -339,13 +391,12 @@ def test_reassign_of_a_rejected_complaint_is_a_conflict(triage_complaint, coordi
     count = len(events_of(triage_complaint))
     with pytest.raises(TransitionNotAllowed) as excinfo:
         complaint_reassign(
+            user=coordinator,
             complaint=triage_complaint,
             opd=opd("DLH"),
-            role=Role.COORDINATOR,
-            actor=coordinator,
             reason=REASON,
         )
-    assert_refused(excinfo, 409)
+    assert_refused(excinfo, Conflict)
     triage_complaint.refresh_from_db()
     assert (triage_complaint.opd, triage_complaint.status) == (None, Status.REJECTED)
     assert len(events_of(triage_complaint)) == count
@@ -372,13 +423,12 @@ def test_reassign_of_a_closed_complaint_is_a_conflict(
     count = len(events_of(assigned_complaint))
     with pytest.raises(TransitionNotAllowed) as excinfo:
         complaint_reassign(
+            user=coordinator,
             complaint=assigned_complaint,
             opd=opd("DLH"),
-            role=Role.COORDINATOR,
-            actor=coordinator,
             reason=REASON,
         )
-    assert_refused(excinfo, 409)
+    assert_refused(excinfo, Conflict)
     assert_unchanged(assigned_complaint, opd_code="DISHUB", status=Status.CLOSED, events=count)
 
 
@@ -387,11 +437,7 @@ def test_reassign_of_a_closed_complaint_is_a_conflict(
 
 def request_reroute(complaint, officer, suggested="DLH", reason=REQUEST_REASON):
     return complaint_reroute_request(
-        complaint=complaint,
-        role=Role.OPD,
-        actor=officer,
-        suggested_opd=opd(suggested),
-        reason=reason,
+        user=officer, complaint=complaint, suggested_opd=opd(suggested), reason=reason
     )
 
 
@@ -417,47 +463,52 @@ def test_a_second_pending_request_is_a_conflict(assigned_complaint, dishub_offic
     request_reroute(assigned_complaint, dishub_officer)
     with pytest.raises(TransitionNotAllowed) as excinfo:
         request_reroute(assigned_complaint, dishub_officer, suggested="DUKCAPIL")
-    assert_refused(excinfo, 409)
+    assert_refused(excinfo, Conflict)
     assert RerouteRequest.objects.filter(complaint=assigned_complaint).count() == 1
 
 
 def test_suggesting_the_current_opd_is_refused(assigned_complaint, dishub_officer):
     with pytest.raises(ApplicationError) as excinfo:
         request_reroute(assigned_complaint, dishub_officer, suggested="DISHUB")
-    assert_refused(excinfo, 400, "opd")
+    assert_refused(excinfo, InvalidInput, "opd")
     assert not RerouteRequest.objects.filter(complaint=assigned_complaint).exists()
 
 
 def test_a_request_without_a_reason_is_refused(assigned_complaint, dishub_officer):
     with pytest.raises(ApplicationError) as excinfo:
         request_reroute(assigned_complaint, dishub_officer, reason="  ")
-    assert_refused(excinfo, 400, "reason")
+    assert_refused(excinfo, InvalidInput, "reason")
 
 
-def test_only_the_opd_can_ask(assigned_complaint, coordinator):
+@pytest.mark.parametrize("who", ["coordinator", "inspector", "walikota", "dukcapil_head"])
+def test_only_the_opd_can_ask(assigned_complaint, accounts, who):
+    count = len(events_of(assigned_complaint))
     with pytest.raises(ApplicationError) as excinfo:
-        complaint_reroute_request(
-            complaint=assigned_complaint,
-            role=Role.COORDINATOR,
-            actor=coordinator,
-            suggested_opd=opd("DLH"),
-            reason=REQUEST_REASON,
-        )
-    assert_refused(excinfo, 403)
+        request_reroute(assigned_complaint, accounts[who])
+    assert_refused(excinfo, NotPermitted)
+    assert not RerouteRequest.objects.filter(complaint=assigned_complaint).exists()
+    assert_unchanged(assigned_complaint, opd_code="DISHUB", status=Status.ASSIGNED, events=count)
 
 
-def test_a_complaint_in_triage_has_no_opd_to_ask(triage_complaint, dishub_officer):
-    with pytest.raises(TransitionNotAllowed):
+def test_a_complaint_in_triage_has_no_opd_to_ask(triage_complaint, dishub_officer, admin):
+    count = len(events_of(triage_complaint))
+    # No office holds it, so no office may say it is not theirs ...
+    with pytest.raises(ApplicationError) as excinfo:
         request_reroute(triage_complaint, dishub_officer)
+    assert_refused(excinfo, NotPermitted)
+    # ... and an admin, who may ask for any office, is told there is none to move it from.
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        request_reroute(triage_complaint, admin)
+    assert_refused(excinfo, Conflict)
+    assert not RerouteRequest.objects.filter(complaint=triage_complaint).exists()
+    assert_unchanged(triage_complaint, opd_code=None, status=Status.TRIAGE, events=count)
 
 
 def test_approving_moves_the_complaint_to_the_suggested_opd(
     assigned_complaint, dishub_officer, coordinator
 ):
     request = request_reroute(assigned_complaint, dishub_officer)
-    decided = reroute_request_decide(
-        request=request, role=Role.COORDINATOR, actor=coordinator, approve=True
-    )
+    decided = reroute_request_decide(user=coordinator, request=request, approve=True)
     assert decided.state == RerouteRequest.State.APPROVED
     assert decided.decided_by == coordinator and decided.decided_at is not None
     assigned_complaint.refresh_from_db()
@@ -476,9 +527,8 @@ def test_approving_moves_the_complaint_to_the_suggested_opd(
 def test_approving_to_another_opd_than_suggested(assigned_complaint, dishub_officer, inspector):
     request = request_reroute(assigned_complaint, dishub_officer)
     reroute_request_decide(
+        user=inspector,
         request=request,
-        role=Role.OVERSIGHT,
-        actor=inspector,
         approve=True,
         opd=opd("DISPERINDAG"),
         note="retribusi pasar",
@@ -498,9 +548,8 @@ def test_declining_leaves_the_complaint_with_the_opd(
     request = request_reroute(assigned_complaint, dishub_officer)
     count = len(events_of(assigned_complaint))
     decided = reroute_request_decide(
+        user=coordinator,
         request=request,
-        role=Role.COORDINATOR,
-        actor=coordinator,
         approve=False,
         note="parkir memang urusan Dishub",
     )
@@ -522,23 +571,43 @@ def test_declining_leaves_the_complaint_with_the_opd(
 @pytest.mark.parametrize("first", [True, False], ids=["approved", "declined"])
 def test_deciding_twice_is_a_conflict(assigned_complaint, dishub_officer, coordinator, first):
     request = request_reroute(assigned_complaint, dishub_officer)
-    reroute_request_decide(request=request, role=Role.COORDINATOR, actor=coordinator, approve=first)
+    reroute_request_decide(user=coordinator, request=request, approve=first)
+    count = len(events_of(assigned_complaint))
     with pytest.raises(TransitionNotAllowed) as excinfo:
-        reroute_request_decide(
-            request=request, role=Role.COORDINATOR, actor=coordinator, approve=not first
-        )
-    assert_refused(excinfo, 409)
+        reroute_request_decide(user=coordinator, request=request, approve=not first)
+    assert_refused(excinfo, Conflict)
     request.refresh_from_db()
     assert request.state == ("approved" if first else "declined")
+    assert len(events_of(assigned_complaint)) == count
 
 
-def test_the_opd_cannot_decide_its_own_request(assigned_complaint, dishub_officer):
-    request = request_reroute(assigned_complaint, dishub_officer)
+@pytest.mark.parametrize("who", ["dishub_officer", "walikota", "dukcapil_head"])
+@pytest.mark.parametrize("approve", [True, False], ids=["approve", "decline"])
+def test_only_the_desk_decides(assigned_complaint, accounts, who, approve):
+    """Not the office that asked (it would decide its own request), not the mayor's office
+    (read-only), not another office (the interfaces answer 404: out of its scope)."""
+    request = request_reroute(assigned_complaint, accounts["dishub_officer"])
+    count = len(events_of(assigned_complaint))
     with pytest.raises(ApplicationError) as excinfo:
-        reroute_request_decide(request=request, role=Role.OPD, actor=dishub_officer, approve=True)
-    assert_refused(excinfo, 403)
+        reroute_request_decide(user=accounts[who], request=request, approve=approve)
+    assert_refused(excinfo, NotPermitted)
     request.refresh_from_db()
-    assert request.state == RerouteRequest.State.PENDING
+    assert (request.state, request.decided_by, request.decided_at) == (
+        RerouteRequest.State.PENDING,
+        None,
+        None,
+    )
+    assert_unchanged(assigned_complaint, opd_code="DISHUB", status=Status.ASSIGNED, events=count)
+
+
+@pytest.mark.parametrize("who", ["coordinator", "inspector", "admin"])
+def test_the_coordinator_the_inspektorat_and_an_admin_decide(assigned_complaint, accounts, who):
+    request = request_reroute(assigned_complaint, accounts["dishub_officer"])
+    decided = reroute_request_decide(user=accounts[who], request=request, approve=True)
+    assert (decided.state, decided.decided_by) == (RerouteRequest.State.APPROVED, accounts[who])
+    assigned_complaint.refresh_from_db()
+    assert assigned_complaint.opd.code == "DLH"
+    assert events_of(assigned_complaint)[-1].actor == accounts[who]
 
 
 # --- What the reporter sees ----------------------------------------------------------------------
@@ -555,17 +624,12 @@ def test_the_reporter_sees_where_it_went_but_never_the_internal_reason(
 ):
     request = request_reroute(assigned_complaint, dishub_officer)
     reroute_request_decide(
-        request=request,
-        role=Role.COORDINATOR,
-        actor=coordinator,
-        approve=True,
-        note="disetujui; catatan internal 9020",
+        user=coordinator, request=request, approve=True, note="disetujui; catatan internal 9020"
     )
     complaint_reassign(
+        user=coordinator,
         complaint=assigned_complaint,
         opd=opd("DISPERINDAG"),
-        role=Role.COORDINATOR,
-        actor=coordinator,
         reason=REASON,
     )
     response = track_post(api_client, assigned_complaint.receipt)
@@ -584,10 +648,9 @@ def test_the_reporter_sees_where_it_went_but_never_the_internal_reason(
 
 def test_the_reporter_sees_diteruskan_out_of_triage(api_client, triage_complaint, coordinator):
     complaint_reassign(
+        user=coordinator,
         complaint=triage_complaint,
         opd=opd("DLH"),
-        role=Role.COORDINATOR,
-        actor=coordinator,
         reason=REASON,
     )
     response = track_post(api_client, triage_complaint.receipt)
@@ -603,7 +666,5 @@ def test_a_declined_request_shows_nothing_to_the_reporter(
 ):
     before = reporter_texts(api_client, assigned_complaint)
     request = request_reroute(assigned_complaint, dishub_officer)
-    reroute_request_decide(
-        request=request, role=Role.COORDINATOR, actor=coordinator, approve=False, note="tetap"
-    )
+    reroute_request_decide(user=coordinator, request=request, approve=False, note="tetap")
     assert reporter_texts(api_client, assigned_complaint) == before

@@ -33,12 +33,12 @@ from complaints.models import (
 )
 from complaints.seeding import seed_load
 from complaints.services import (
-    complaint_staff_message,
+    complaint_reassign,
     complaint_staff_transition,
     staff_account_ensure,
-    staff_reassign,
 )
 from routing.models import Opd
+from tests.api.staff import staff_write
 from tests.complaints.rollupcheck import differences, rebuilt_snapshot, rollup_snapshot
 
 pytestmark = pytest.mark.usefixtures("directory")
@@ -136,13 +136,13 @@ def test_services_keep_the_rollups_of_seeded_complaints_exact(loaded):
     triage = list(Complaint.objects.filter(status=Status.TRIAGE)[:2])
     assert assigned and in_progress
     for complaint in assigned:
-        complaint_staff_message(user=admin, complaint=complaint, body="Kami cek.", internal=False)
+        staff_write(admin, complaint, "Kami cek.")
     for complaint in in_progress:
         complaint_staff_transition(
             user=admin, complaint=complaint, target=Status.RESOLVED, message="Selesai."
         )
     for complaint in triage:
-        staff_reassign(user=koordinator, complaint=complaint, opd=dishub, reason="Parkir")
+        complaint_reassign(user=koordinator, complaint=complaint, opd=dishub, reason="Parkir")
     assert differences(rollup_snapshot(), rebuilt_snapshot()) == []
 
 

@@ -1,6 +1,6 @@
 """The websockets, driven through ``config.asgi.application`` (origin check, session auth, router).
 
-``/ws/track/`` (CONTRACT.md "Websocket"): the reporter sends ``{"type": "auth", "receipt",
+``/ws/track/`` (docs/interface.md "Websocket"): the reporter sends ``{"type": "auth", "receipt",
 "after"}`` first, gets ``ready``, the public events after ``after`` in order, then live events
 exactly once and in order (gaps filled from the database, duplicates dropped), and never an
 internal note, another complaint's event or a staff name. Protocol errors close the socket with
@@ -28,20 +28,20 @@ from django.test import Client
 from django.utils import timezone
 
 from complaints import events
+from complaints.access import complaint_group
 from complaints.models import Complaint, Event, Status
 from complaints.receipts import receipt_new
 from complaints.services import (
     complaint_reassign,
-    complaint_staff_message,
     complaint_staff_transition,
     complaint_submit,
     complaint_transition,
-    event_append,
     staff_account_ensure,
 )
 from complaints.workflow import Role
 from config.asgi import application
 from routing.models import Opd, Service
+from tests.api.staff import staff_write
 
 # Consumers read through database_sync_to_async even when a test has no data, hence the mark
 # on every test; only the tests with complaints pay for loading the directory again.
@@ -159,7 +159,8 @@ def session_cookie(username: str) -> bytes:
 
 def public_payloads(complaint, after: int = 0) -> list[dict]:
     """What the reporter must be shown: the public events after ``after``, as the contract says."""
-    rows = Event.objects.filter(complaint=complaint, public=True, seq__gt=after).order_by("seq")
+    rows = Event.objects.filter(complaint=complaint, seq__gt=after).order_by("seq")
+    rows = [row for row in rows if row.public]
     return [
         {
             "type": "event",
@@ -182,8 +183,10 @@ def event_texts(*complaints) -> list[str]:
 
 
 def internal_note(complaint, text: str) -> Event:
+    """An internal note from the desk (the koordinator), which may write on every complaint."""
+    desk = staff("koordinator", "koordinator")
     with transaction.atomic():
-        return event_append(complaint=complaint, kind=Event.Kind.NOTE, text=text, public=False)
+        return staff_write(desk, complaint, text, internal=True)
 
 
 db = database_sync_to_async
@@ -205,9 +208,7 @@ async def tracking(sockets, receipt: str, reference: str, after: int = 0) -> Soc
 async def test_auth_sends_ready_then_every_public_event_in_order(sockets):
     complaint, receipt = await db(submit_parkir)()
     head = await db(staff)("kepala-dishub", "opd", "DISHUB")
-    await db(complaint_staff_message)(
-        user=head, complaint=complaint, body=PUBLIC_REPLY, internal=False
-    )
+    await db(staff_write)(head, complaint, PUBLIC_REPLY, internal=False)
     await db(internal_note)(complaint, INTERNAL)
     await db(complaint_staff_transition)(user=head, complaint=complaint, target=Status.IN_PROGRESS)
     expected = await db(public_payloads)(complaint)
@@ -224,9 +225,7 @@ async def test_auth_sends_ready_then_every_public_event_in_order(sockets):
 async def test_after_replays_only_the_later_events(sockets):
     complaint, receipt = await db(submit_parkir)()
     head = await db(staff)("kepala-dishub", "opd", "DISHUB")
-    await db(complaint_staff_message)(
-        user=head, complaint=complaint, body=PUBLIC_REPLY, internal=False
-    )
+    await db(staff_write)(head, complaint, PUBLIC_REPLY, internal=False)
     await db(complaint_staff_transition)(user=head, complaint=complaint, target=Status.IN_PROGRESS)
     expected = await db(public_payloads)(complaint, after=2)
     assert [payload["seq"] for payload in expected] == [3, 4]
@@ -477,12 +476,10 @@ async def test_internal_notes_never_reach_the_reporter(sockets):
     head = await db(staff)("kepala-dishub", "opd", "DISHUB")
     socket = await tracking(sockets, receipt, complaint.reference, after=2)
 
-    await db(complaint_staff_message)(user=head, complaint=complaint, body=INTERNAL, internal=True)
+    await db(staff_write)(head, complaint, INTERNAL, internal=True)
     await db(internal_note)(complaint, INTERNAL + " (kedua)")
     assert await socket.nothing()
-    await db(complaint_staff_message)(
-        user=head, complaint=complaint, body=PUBLIC_REPLY, internal=False
-    )
+    await db(staff_write)(head, complaint, PUBLIC_REPLY, internal=False)
 
     message = await socket.receive()
     assert (message["seq"], message["kind"], message["text"]) == (5, "message", PUBLIC_REPLY)
@@ -500,14 +497,12 @@ async def test_a_gap_is_filled_from_the_database_in_order(sockets, monkeypatch):
     with monkeypatch.context() as lost:  # two events are committed but their pushes are lost
         lost.setattr(events, "publish_on_commit", lambda event, **kwargs: None)
         for body in ("Balasan pertama.", "Balasan kedua."):
-            await db(complaint_staff_message)(
-                user=head, complaint=complaint, body=body, internal=False
-            )
+            await db(staff_write)(head, complaint, body, internal=False)
     assert await socket.nothing()
     expected = await db(public_payloads)(complaint, after=2)
     assert [payload["seq"] for payload in expected] == [3, 4]
     layer = get_channel_layer()
-    group = events.complaint_group(complaint.pk)
+    group = complaint_group(complaint.pk)
 
     # Only k + 2 is pushed (as the outbox would): k + 1 comes first, from the database.
     await layer.group_send(group, {"type": events.EVENT_MESSAGE, "event": expected[1]})
@@ -526,7 +521,7 @@ async def test_a_replayed_event_pushed_again_is_not_sent_twice(sockets):
     layer = get_channel_layer()
 
     await layer.group_send(
-        events.complaint_group(complaint.pk), {"type": events.EVENT_MESSAGE, "event": replayed[-1]}
+        complaint_group(complaint.pk), {"type": events.EVENT_MESSAGE, "event": replayed[-1]}
     )
 
     assert await socket.nothing()
@@ -539,9 +534,7 @@ async def test_the_reporter_sees_dialihkan_on_a_reassignment_and_not_the_reason(
     dlh = await db(opd)("DLH")
     socket = await tracking(sockets, receipt, complaint.reference, after=2)
 
-    await db(complaint_reassign)(
-        complaint=complaint, opd=dlh, role=Role.COORDINATOR, actor=coordinator, reason=INTERNAL
-    )
+    await db(complaint_reassign)(user=coordinator, complaint=complaint, opd=dlh, reason=INTERNAL)
 
     message = await socket.receive()
     assert (message["seq"], message["kind"]) == (4, "reassigned")  # 3 is the internal reason
@@ -616,10 +609,8 @@ async def test_staff_messages_carry_no_text(sockets):
     await db(staff)("walikota", "walikota")
     sockets_ = [await staff_socket(sockets, name) for name in ("kepala-dishub", "walikota")]
 
-    await db(complaint_staff_message)(user=head, complaint=complaint, body=INTERNAL, internal=True)
-    await db(complaint_staff_message)(
-        user=head, complaint=complaint, body=PUBLIC_REPLY, internal=False
-    )
+    await db(staff_write)(head, complaint, INTERNAL, internal=True)
+    await db(staff_write)(head, complaint, PUBLIC_REPLY, internal=False)
     for target in (Status.IN_PROGRESS, Status.RESOLVED):
         await db(complaint_staff_transition)(
             user=head, complaint=complaint, target=target, message="Jukir sudah ditindak."
@@ -627,11 +618,12 @@ async def test_staff_messages_carry_no_text(sockets):
 
     texts = [PARKIR, *await db(event_texts)(complaint), "kepala-dishub"]
     assert INTERNAL in texts and PUBLIC_REPLY in texts and "Jukir sudah ditindak." in texts
-    for socket in sockets_:
+    # The office's note (seq 3) is for the office and oversight, not the desk's channel.
+    for socket, seqs in zip(sockets_, ([3, 4, 5, 6], [4, 5, 6]), strict=True):
         messages = await socket.receive_until(
             lambda message: about(complaint.reference)(message) and message["seq"] == 6
         )
-        assert [m["seq"] for m in messages if about(complaint.reference)(m)] == [3, 4, 5, 6]
+        assert [m["seq"] for m in messages if about(complaint.reference)(m)] == seqs
         assert not any(text in socket.text() for text in texts)
 
 
@@ -645,8 +637,7 @@ async def test_the_opd_that_loses_a_complaint_is_told_it_left(sockets):
     dlh = await staff_socket(sockets, "kepala-dlh")
 
     await db(complaint_reassign)(
-        complaint=complaint, opd=await db(opd)("DLH"), role=Role.COORDINATOR, actor=coordinator,
-        reason=INTERNAL,
+        user=coordinator, complaint=complaint, opd=await db(opd)("DLH"), reason=INTERNAL
     )
 
     left = (await dishub.receive_until(about(complaint.reference)))[-1]

@@ -1,27 +1,33 @@
-"""Photo evidence at ``/staf/bukti/<uuid>/`` (and ``kecil/`` for the thumbnail).
+"""Photo evidence: on the staff pages at ``/staf/bukti/<uuid>/`` (and ``kecil/`` for the
+thumbnail), with a session; on the staff API at ``/api/v1/staff/evidence/<uuid>/`` (and
+``thumbnail/``), with a token. Both ask ``complaints.access.evidence_visible_to``.
 
 There is no public media URL: a photo is served only to staff who may see its complaint.
 Anyone else gets the same 404 as for a photo that does not exist (never a login redirect that
-would confirm it exists), and a served photo is never cached.
+would confirm it exists), and a served photo is never cached. The API answers an anonymous
+client 401 for every photo, existing or not, as for every staff endpoint.
 """
 
 import uuid
 
 import pytest
 from django.test import Client
+from rest_framework.test import APIClient
 
 from complaints.models import Evidence
 from complaints.services import staff_account_ensure
 from routing.models import Opd
 from tests.api.client import PARKIR_STORY, complaint_post, photo
+from tests.api.staff import TOKEN_URL, evidence_api_urls, evidence_page_urls, read
 
 pytestmark = pytest.mark.usefixtures("directory")
 
 PASSWORD = "kata-sandi-uji-7391"
+SURFACES = ["page", "api"]
 
 
-def evidence_urls(evidence_id) -> list[str]:
-    return [f"/staf/bukti/{evidence_id}/", f"/staf/bukti/{evidence_id}/kecil/"]
+def evidence_urls(evidence_id, surface: str = "page") -> list[str]:
+    return (evidence_page_urls if surface == "page" else evidence_api_urls)(evidence_id)
 
 
 def submit_with_photo(api_client, data: dict) -> Evidence:
@@ -46,27 +52,22 @@ def dukcapil_photo(api_client) -> Evidence:
     return evidence
 
 
-def logged_in(username: str, **account) -> Client:
+def logged_in(username: str, surface: str = "page", **account):
+    """A session client for the pages, or a client with a token from ``auth/token/`` for the API."""
     staff_account_ensure(username=username, password=PASSWORD, **account)
-    client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    if surface == "page":
+        client = Client()
+        assert client.login(username=username, password=PASSWORD)
+        return client
+    client = APIClient()
+    response = client.post(TOKEN_URL, {"username": username, "password": PASSWORD}, format="json")
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     return client
 
 
-@pytest.fixture
-def kepala_dishub() -> Client:
-    return logged_in("kepala-dishub", role="opd", opd=Opd.objects.get(code="DISHUB"))
-
-
-@pytest.fixture
-def superuser() -> Client:
-    return logged_in("admin", superuser=True)
-
-
-def read(response) -> bytes:
-    # Exhausting the stream closes the response through the test client's wrapper, which keeps
-    # the test's database connection open (closing it by hand would close the connection).
-    return b"".join(response.streaming_content)
+def kepala_dishub(surface: str):
+    return logged_in("kepala-dishub", surface, role="opd", opd=Opd.objects.get(code="DISHUB"))
 
 
 def stored(field) -> bytes:
@@ -78,6 +79,8 @@ def assert_served(response, expected: bytes):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert "no-store" in response["Cache-Control"]
+    # Exhausting the stream closes the response through the test client's wrapper, which keeps
+    # the test's database connection open (closing it by hand would close the connection).
     assert read(response) == expected
 
 
@@ -99,33 +102,62 @@ def test_anonymous_gets_404_like_for_a_photo_that_does_not_exist(dishub_photo):
         assert found.content == not_found.content
 
 
-def test_the_opd_head_sees_the_photos_of_their_opd(kepala_dishub, dishub_photo):
-    image, thumbnail = evidence_urls(dishub_photo.pk)
-
-    assert_served(kepala_dishub.get(image), stored(dishub_photo.image))
-    assert_served(kepala_dishub.get(thumbnail), stored(dishub_photo.thumbnail))
-
-
-def test_the_opd_head_cannot_see_another_opds_photo(kepala_dishub, dukcapil_photo):
+def test_anonymous_on_the_api_gets_401_for_every_photo_existing_or_not(dishub_photo):
+    client = APIClient()
     for existing, missing in zip(
-        evidence_urls(dukcapil_photo.pk), evidence_urls(uuid.uuid4()), strict=True
+        evidence_urls(dishub_photo.pk, "api"), evidence_urls(uuid.uuid4(), "api"), strict=True
     ):
-        found = kepala_dishub.get(existing)
-        not_found = kepala_dishub.get(missing)
+        found = client.get(existing)
+        not_found = client.get(missing)
+
+        assert (found.status_code, not_found.status_code) == (401, 401)
+        assert found["WWW-Authenticate"] == "Token"
+        assert found.json() == not_found.json()
+
+
+def test_the_page_session_opens_the_api_photo_too(dishub_photo):
+    """The API also accepts the staff pages' session: same scope, same file."""
+    client = kepala_dishub("page")
+    image, thumbnail = evidence_urls(dishub_photo.pk, "api")
+
+    assert_served(client.get(image), stored(dishub_photo.image))
+    assert_served(client.get(thumbnail), stored(dishub_photo.thumbnail))
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_the_opd_head_sees_the_photos_of_their_opd(dishub_photo, surface):
+    client = kepala_dishub(surface)
+    image, thumbnail = evidence_urls(dishub_photo.pk, surface)
+
+    assert_served(client.get(image), stored(dishub_photo.image))
+    assert_served(client.get(thumbnail), stored(dishub_photo.thumbnail))
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_the_opd_head_cannot_see_another_opds_photo(dukcapil_photo, surface):
+    client = kepala_dishub(surface)
+    for existing, missing in zip(
+        evidence_urls(dukcapil_photo.pk, surface), evidence_urls(uuid.uuid4(), surface), strict=True
+    ):
+        found = client.get(existing)
+        not_found = client.get(missing)
 
         assert_hidden(found)
         assert found.content == not_found.content
 
 
-def test_a_staff_account_without_an_opd_sees_nothing(dishub_photo):
-    client = logged_in("petugas-tanpa-opd", role="opd")
+@pytest.mark.parametrize("surface", SURFACES)
+def test_a_staff_account_without_an_opd_sees_nothing(dishub_photo, surface):
+    client = logged_in("petugas-tanpa-opd", surface, role="opd")
 
-    for url in evidence_urls(dishub_photo.pk):
+    for url in evidence_urls(dishub_photo.pk, surface):
         assert_hidden(client.get(url))
 
 
-def test_the_superuser_sees_every_photo(superuser, dishub_photo, dukcapil_photo):
+@pytest.mark.parametrize("surface", SURFACES)
+def test_the_superuser_sees_every_photo(dishub_photo, dukcapil_photo, surface):
+    client = logged_in("admin", surface, superuser=True)
     for evidence in (dishub_photo, dukcapil_photo):
-        image, thumbnail = evidence_urls(evidence.pk)
-        assert_served(superuser.get(image), stored(evidence.image))
-        assert_served(superuser.get(thumbnail), stored(evidence.thumbnail))
+        image, thumbnail = evidence_urls(evidence.pk, surface)
+        assert_served(client.get(image), stored(evidence.image))
+        assert_served(client.get(thumbnail), stored(evidence.thumbnail))

@@ -1,4 +1,4 @@
-"""The routing engine, table-tested without a database (PRODUCT.md §3 "Routing")."""
+"""The routing engine, table-tested without a database (docs/product.md §3 "Routing")."""
 
 import pytest
 

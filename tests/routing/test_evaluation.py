@@ -2,7 +2,7 @@
 
 The labelled set (``tests/routing/data/labelled_complaints.jsonl``) is split in two halves; the
 default rules were tuned on the ``dev`` half only, so the ``test`` half measures them honestly.
-PRODUCT.md §3: a pungli complaint always gives the Inspektorat an oversight copy (or the
+docs/product.md §3: a pungli complaint always gives the Inspektorat an oversight copy (or the
 Inspektorat handles it).
 """
 

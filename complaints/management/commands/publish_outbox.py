@@ -1,8 +1,9 @@
-"""`python manage.py publish_outbox [--loop]`: publish committed events that were not published.
+"""`python manage.py publish_outbox [--loop]`: publish committed events that were not published,
+and the dashboard's live counters when they changed.
 
 Production runs it as its own process beside the web workers (`--loop`); `make run` runs the
-same sweep inside its server. Needs the shared channel layer (REDIS_URL) to reach other
-processes' sockets.
+same two jobs inside its server (``config.lifespan``). Needs the shared channel layer
+(REDIS_URL) to reach other processes' sockets.
 """
 
 import time
@@ -10,6 +11,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from complaints.counters import counters_publish_if_changed
 from complaints.events import outbox_sweep
 
 
@@ -22,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, loop: bool, **options):
         while True:
             sent = outbox_sweep()
+            counters_publish_if_changed()
             if sent or not loop:
                 self.stdout.write(f"Published {sent} event(s) from the outbox.")
             if not loop:

@@ -1,4 +1,5 @@
-"""`python manage.py run_clocks [--loop]`: escalate missed deadlines, auto-close silent cases.
+"""`python manage.py run_clocks [--loop]`: escalate missed deadlines, auto-close silent cases,
+and publish the day's integrity checkpoint.
 
 Idempotent and safe to run concurrently. Production runs it from a scheduler (e.g. every
 5 minutes from cron or a systemd timer) or as its own process with `--loop`; `make run` runs it
@@ -26,6 +27,8 @@ class Command(BaseCommand):
                 f"Escalated to the OPD head: {report.escalated_to_head}; to the Inspektorat: "
                 f"{report.escalated_to_inspektorat}; auto-closed: {report.auto_closed}."
             )
+            if report.checkpoint:
+                self.stdout.write(f"Integrity checkpoint published for {report.checkpoint}.")
             if not loop:
                 return
             time.sleep(settings.PORTAL_CLOCKS_INTERVAL)

@@ -1,10 +1,10 @@
-"""`python manage.py seed_demo`: the demo accounts of CONTRACT.md, idempotently."""
+"""`python manage.py seed_demo`: the demo accounts of docs/interface.md, idempotently."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from complaints.services import staff_account_ensure
 from complaints.models import StaffRole
+from complaints.services import staff_account_ensure
 from routing.models import Opd
 
 

@@ -5,10 +5,7 @@ jobs, no access log (it would record client addresses), websocket compression of
 socket).
 """
 
-import os
-
 import uvicorn
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -20,13 +17,13 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
 
     def handle(self, *args, host: str, port: int, **options):
-        # One process: the outbox sweeper and the clocks run inside it (config.lifespan). The
-        # settings are loaded by now, so the environment alone would come too late.
-        os.environ["PORTAL_IN_PROCESS_JOBS"] = "true"
-        settings.PORTAL_IN_PROCESS_JOBS = True
+        # Imported here, once Django is set up by the command.
+        from config.asgi import application_build
+
         self.stdout.write(f"Lapor Pungli: http://{host}:{port}/  (Ctrl+C to stop)")
         uvicorn.run(
-            "config.asgi:application",
+            # One process: the outbox sweeper and the clocks run inside it (config.lifespan).
+            application_build(in_process_jobs=True),
             host=host,
             port=port,
             workers=1,

@@ -1,4 +1,9 @@
-"""What an anonymous reporter may send, validated once for the API and the HTML forms alike."""
+"""What reporters and staff may send, validated once for the API and the pages alike.
+
+The API's views (``api.apis``) and the HTML forms (``frontend``) read a request through these
+serializers and hand the validated data to ``complaints.services``; messages are for people
+(Indonesian unless the client asks for English), and every text limit is ``TEXT_MAX``.
+"""
 
 import re
 from datetime import timedelta
@@ -7,13 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from complaints.models import Category
+from complaints.models import TEXT_MAX, Category
 from complaints.receipts import receipt_normalize
 from routing.models import Kelurahan, Opd, Service
 
 MAX_AMOUNT = 1_000_000_000  # Rp1 miliar: anything above is a typo, not a bribe at a counter
 MAX_YEARS_BACK = 5
-DESCRIPTION_MAX = 5000
 
 MSG_REQUIRED = _("This field is required.")
 MSG_CATEGORY = _("Choose the type of report: pungli, delay or other.")
@@ -31,6 +35,7 @@ MSG_DATE_OLD = _("The date cannot be more than 5 years ago.")
 MSG_BOOLEAN = _("Answer yes or no.")
 MSG_RECEIPT = _("A receipt has 16 digits.")
 MSG_NOT_A_FILE = _("Attach the photo as a file.")
+MSG_RATING = _("Each rating is a whole number from 1 to 4.")
 
 
 def _date_field() -> serializers.DateField:
@@ -39,9 +44,10 @@ def _date_field() -> serializers.DateField:
     )
 
 
-class RupiahField(serializers.IntegerField):
-    """Whole rupiah. DRF's ``IntegerField`` reads "10.000" as 10 (it drops a zero decimal part),
-    but that is how an Indonesian writes ten thousand: text other than plain digits is refused."""
+class DigitsField(serializers.IntegerField):
+    """A whole number written with the digits 0-9 only. DRF's ``IntegerField`` reads "10.000"
+    as 10 (it drops a zero decimal part), but that is how an Indonesian writes ten thousand; and
+    Python's ``int`` reads other scripts' digits ("١"): text other than plain digits is refused."""
 
     _digits = re.compile(r"[0-9]+")
 
@@ -49,6 +55,10 @@ class RupiahField(serializers.IntegerField):
         if isinstance(data, str) and not self._digits.fullmatch(data.strip()):
             self.fail("invalid")
         return super().to_internal_value(data)
+
+
+class RupiahField(DigitsField):
+    """Whole rupiah."""
 
 
 def _amount_field() -> serializers.IntegerField:
@@ -74,7 +84,7 @@ class ComplaintInput(serializers.Serializer):
         error_messages={"required": MSG_CATEGORY, "invalid_choice": MSG_CATEGORY, "null": MSG_CATEGORY, "blank": MSG_CATEGORY},
     )
     description = serializers.CharField(
-        max_length=DESCRIPTION_MAX,
+        max_length=TEXT_MAX,
         error_messages={
             "required": MSG_DESCRIPTION_EMPTY,
             "blank": MSG_DESCRIPTION_EMPTY,
@@ -150,7 +160,7 @@ class PreviewInput(ComplaintInput):
         error_messages={"invalid_choice": MSG_CATEGORY, "null": MSG_CATEGORY},
     )
     description = serializers.CharField(
-        max_length=DESCRIPTION_MAX,
+        max_length=TEXT_MAX,
         required=False,
         allow_blank=True,
         default="",
@@ -159,3 +169,43 @@ class PreviewInput(ComplaintInput):
     incident_date = None
     applied_date = None
     photos = None
+
+
+class ReporterMessageInput(ReceiptInput):
+    """The reporter answers or adds information (``track/messages/``, the tracking page)."""
+
+    body = serializers.CharField(
+        max_length=TEXT_MAX,
+        error_messages={
+            "required": MSG_MESSAGE_EMPTY,
+            "blank": MSG_MESSAGE_EMPTY,
+            "null": MSG_MESSAGE_EMPTY,
+            "max_length": MSG_TEXT_LONG,
+        },
+    )
+
+
+class ReporterDecisionInput(ReceiptInput):
+    """The reporter accepts or disputes a resolution, and may rate the service once
+    (``track/decision/``, the tracking page): ``{"accept": bool, "ratings": {element: 1..4}}``.
+
+    Here each rating is a whole number; which elements exist and the range 1 to 4 are the
+    domain's rule (``complaint_reporter_decision``).
+    """
+
+    accept = serializers.BooleanField(
+        error_messages={"required": MSG_BOOLEAN, "invalid": MSG_BOOLEAN, "null": MSG_BOOLEAN}
+    )
+    ratings = serializers.DictField(
+        child=DigitsField(
+            error_messages={
+                "invalid": MSG_RATING,
+                "max_string_length": MSG_RATING,
+                "null": MSG_RATING,
+                "required": MSG_RATING,
+            }
+        ),
+        required=False,
+        default=dict,
+        error_messages={"not_a_dict": MSG_RATING},
+    )

@@ -1,0 +1,120 @@
+"""What staff may send: one input per staff action, validated once for the staff API and the
+staff pages alike (the reporter's inputs are in ``complaints.inputs``).
+
+Inputs that name another object look it up within what the user may see: a complaint to merge
+into, a reroute request of this complaint. Nothing out of scope is ever confirmed to exist.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from complaints.access import complaints_visible_to
+from complaints.inputs import MSG_MESSAGE_EMPTY, MSG_TEXT_LONG, MSG_UNKNOWN_OPD
+from complaints.models import TEXT_MAX, Status, Visibility
+from routing.models import Opd
+
+MSG_UNKNOWN_STATUS = _("Unknown status.")
+MSG_UNKNOWN_COMPLAINT = _("No complaint with that reference.")
+MSG_UNKNOWN_REQUEST = _("Unknown request.")
+MSG_VISIBILITY = _("Choose who may read it: the reporter, your office, or oversight only.")
+
+
+def text_field(**kwargs) -> serializers.CharField:
+    messages = {"blank": MSG_MESSAGE_EMPTY, "required": MSG_MESSAGE_EMPTY}
+    return serializers.CharField(
+        max_length=TEXT_MAX, error_messages={**messages, "max_length": MSG_TEXT_LONG}, **kwargs
+    )
+
+
+def _optional_text() -> serializers.CharField:
+    return text_field(required=False, allow_blank=True, default="")
+
+
+def _opd_field(**kwargs) -> serializers.SlugRelatedField:
+    messages = {"does_not_exist": MSG_UNKNOWN_OPD, "invalid": MSG_UNKNOWN_OPD}
+    messages |= {"required": MSG_UNKNOWN_OPD, "null": MSG_UNKNOWN_OPD}
+    return serializers.SlugRelatedField(
+        slug_field="code", queryset=Opd.objects.all(), error_messages=messages, **kwargs
+    )
+
+
+class TransitionInput(serializers.Serializer):
+    to = serializers.ChoiceField(
+        choices=Status.choices,
+        error_messages={"invalid_choice": MSG_UNKNOWN_STATUS, "required": MSG_UNKNOWN_STATUS},
+    )
+    message = _optional_text()
+
+
+class StaffMessageInput(serializers.Serializer):
+    """A reply or a note. ``visibility`` says who reads it; ``internal: true`` without it means
+    a note for the writer's office."""
+
+    body = text_field()
+    internal = serializers.BooleanField(default=False)
+    visibility = serializers.ChoiceField(
+        choices=Visibility.choices,
+        required=False,
+        error_messages={"invalid_choice": MSG_VISIBILITY},
+    )
+
+    def validate(self, data):
+        internal = data.pop("internal")
+        visibility = data.get("visibility")
+        if visibility is None:
+            data["visibility"] = Visibility.OFFICE if internal else Visibility.REPORTER
+        elif internal and visibility == Visibility.REPORTER:
+            raise serializers.ValidationError({"visibility": [MSG_VISIBILITY]})
+        return data
+
+
+class ReassignInput(serializers.Serializer):
+    opd = _opd_field()
+    reason = text_field()
+
+
+class RerouteRequestInput(serializers.Serializer):
+    """ "Bukan kewenangan kami": the office it belongs to, and why."""
+
+    opd = _opd_field()
+    reason = text_field()
+
+
+class RerouteDecisionInput(serializers.Serializer):
+    """Approve (to the suggested office, or ``opd``) or decline one pending request."""
+
+    request = serializers.IntegerField(
+        min_value=1,
+        max_value=2**62,
+        error_messages=dict.fromkeys(
+            ("invalid", "required", "null", "min_value", "max_value", "max_string_length"),
+            MSG_UNKNOWN_REQUEST,
+        ),
+    )
+    approve = serializers.BooleanField()
+    opd = _opd_field(required=False, allow_null=True, default=None)
+    note = _optional_text()
+
+    def validate_request(self, value):
+        request = self.context["complaint"].reroute_requests.filter(pk=value).first()
+        if request is None:
+            raise serializers.ValidationError(MSG_UNKNOWN_REQUEST)
+        return request
+
+
+class MergeInput(serializers.Serializer):
+    """Merge this complaint, a duplicate, into the original named by its reference."""
+
+    into = serializers.CharField(
+        max_length=24,
+        error_messages=dict.fromkeys(("blank", "required", "null", "max_length"), MSG_UNKNOWN_COMPLAINT),
+    )
+    reason = _optional_text()
+
+    def validate_into(self, value):
+        original = (
+            complaints_visible_to(self.context["user"]).filter(reference=value.strip()).first()
+        )
+        if original is None:
+            raise serializers.ValidationError(MSG_UNKNOWN_COMPLAINT)
+        return original
