@@ -37,7 +37,9 @@ def api_exception_handler(exc, context):
     if isinstance(exc, domain.ApplicationError):
         return Response(error_body(exc.message, exc.errors), status=_domain_status(exc))
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(getattr(exc, "message_dict", {"non_field_errors": exc.messages}))
+        exc = exceptions.ValidationError(
+            getattr(exc, "message_dict", {"non_field_errors": exc.messages})
+        )
     if isinstance(exc, RequestDataTooBig):
         return Response(
             error_body(_("The request is too large.")),

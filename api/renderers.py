@@ -16,12 +16,14 @@ class CsvRenderer(BaseRenderer):
         if rows and isinstance(rows[0], dict) and "message" in rows[0] and "errors" in rows[0]:
             rows = [{"message": rows[0]["message"]}]  # an error, still readable as CSV
         buffer = io.StringIO()
-        # No rows (an empty period): the view's own column names, so the file still says what it holds.
+        # No rows (an empty period): the view's own column names, so the file says what it holds.
         view = (renderer_context or {}).get("view")
         fields = list(rows[0].keys()) if rows else list(getattr(view, "csv_fields", ()))
         if fields:
             writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
             writer.writeheader()
-            writer.writerows({key: "" if value is None else value for key, value in row.items()} for row in rows)
+            writer.writerows(
+                {key: "" if value is None else value for key, value in row.items()} for row in rows
+            )
         # A byte-order mark lets spreadsheet programs read the Indonesian text as UTF-8.
         return ("\ufeff" + buffer.getvalue()).encode(self.charset)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from api.apis import complaints, directory, integrity, public, routing, staff, stats
+from api.apis import audit, complaints, directory, exports, integrity, public, routing, staff, stats
 
 app_name = "api"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("stats/trend/", stats.StatsTrendApi.as_view(), name="stats-trend"),
     path("stats/opds/", stats.StatsOpdsApi.as_view(), name="stats-opds"),
     path("stats/hotspots/", stats.StatsHotspotsApi.as_view(), name="stats-hotspots"),
+    path("stats/export/", exports.StatsExportApi.as_view(), name="stats-export"),
     path("directory/services/", directory.ServiceListApi.as_view(), name="directory-services"),
     path("directory/opds/", directory.OpdListApi.as_view(), name="directory-opds"),
     path("directory/areas/", directory.AreaListApi.as_view(), name="directory-areas"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("track/messages/", complaints.ReporterMessageApi.as_view(), name="track-messages"),
     path("track/photos/", complaints.ReporterPhotosApi.as_view(), name="track-photos"),
     path("track/decision/", complaints.ReporterDecisionApi.as_view(), name="track-decision"),
+    path("track/withdraw/", complaints.ReporterWithdrawApi.as_view(), name="track-withdraw"),
     path("track/proof/", integrity.ProofApi.as_view(), name="track-proof"),
     path(
         "integrity/checkpoints/",
@@ -29,6 +31,13 @@ urlpatterns = [
     ),
     path("auth/token/", staff.TokenObtainApi.as_view(), name="auth-token"),
     path("staff/complaints/", staff.StaffComplaintListApi.as_view(), name="staff-complaints"),
+    path("staff/audit/", audit.StaffAuditApi.as_view(), name="staff-audit"),
+    path("staff/audit/notices/", audit.StaffAuditNoticeApi.as_view(), name="staff-audit-notices"),
+    path(
+        "staff/complaints/<str:reference>/audit/",
+        audit.StaffComplaintAuditApi.as_view(),
+        name="staff-complaint-audit",
+    ),
     path(
         "staff/complaints/<str:reference>/",
         staff.StaffComplaintDetailApi.as_view(),
@@ -63,6 +72,16 @@ urlpatterns = [
         "staff/complaints/<str:reference>/merge/",
         staff.StaffMergeApi.as_view(),
         name="staff-complaint-merge",
+    ),
+    path(
+        "staff/complaints/<str:reference>/summary/",
+        staff.StaffPublicSummaryApi.as_view(),
+        name="staff-complaint-summary",
+    ),
+    path(
+        "staff/complaints/<str:reference>/legal-hold/",
+        staff.StaffLegalHoldApi.as_view(),
+        name="staff-complaint-legal-hold",
     ),
     path(
         "staff/evidence/<uuid:evidence_id>/",

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints.exceptions import Conflict, NotPermitted
@@ -184,16 +185,18 @@ def sees_exact_times(user) -> bool:
 
 
 def shown_time(user, at):
-    """``at`` as ``user`` may see it (see ``sees_exact_times``)."""
-    if at is None or sees_exact_times(user):
-        return at
-    return hour_of(at)
+    """``at`` as ``user`` may see it (see ``sees_exact_times``), in the portal's time zone."""
+    if at is None:
+        return None
+    return timezone.localtime(at if sees_exact_times(user) else hour_of(at))
 
 
 def event_time(user, event):
     """When an event happened, as ``user`` may see it: what the reporter (or the system on
     their behalf) did only to the hour outside oversight; staff's own acts exactly."""
-    return event.created_at if event.actor_id else shown_time(user, event.created_at)
+    if event.actor_id:
+        return timezone.localtime(event.created_at)
+    return shown_time(user, event.created_at)
 
 
 def hour_of(at):
@@ -209,7 +212,10 @@ def evidence_visible_to(user) -> QuerySet[Evidence]:
     """Photos the account may open: those of complaints in its scope."""
     if not account_of(user).active:
         return Evidence.objects.none()
-    return Evidence.objects.filter(complaint__in=complaints_visible_to(user))
+    return Evidence.objects.filter(
+        complaint__in=complaints_visible_to(user),
+        purged_at__isnull=True,  # purged: no file
+    )
 
 
 def can_view_dashboard(user) -> bool:
@@ -218,6 +224,24 @@ def can_view_dashboard(user) -> bool:
     return account.active and (
         account.admin or bool(account.groups & {StaffRole.WALIKOTA, StaffRole.INSPEKTORAT})
     )
+
+
+def can_read_audit(user) -> bool:
+    """Who read or did what to a complaint (``complaints.audit``) is read by the Inspektorat
+    (its desk and its office) and admins only, of any complaint: no other account, not even
+    the complaint's own office, learns who in oversight read it. Anyone else gets a 404."""
+    account = account_of(user)
+    return account.active and (
+        account.admin or account.inspektorat or account.opd_code == settings.PORTAL_INSPEKTORAT_CODE
+    )
+
+
+def complaints_exportable_by(user) -> QuerySet[Complaint]:
+    """The complaints a dashboard viewer may export de-identified (``complaints.exports``):
+    the whole city, less any complaint that walls off the viewer's own office; none for others."""
+    if not can_view_dashboard(user):
+        return Complaint.objects.none()
+    return _walled(Complaint.objects.all(), account_of(user))
 
 
 # --- Live channels -------------------------------------------------------------------------
@@ -297,6 +321,8 @@ class Action(StrEnum):
     REROUTE_REQUEST = "reroute_request"  # "bukan kewenangan kami"
     REROUTE_DECIDE = "reroute_decide"
     MERGE = "merge"
+    PUBLIC_SUMMARY = "public_summary"  # write (and so approve) the text exports publish
+    LEGAL_HOLD = "legal_hold"  # keep the complaint whole: no purge, no withdrawal
 
 
 _ANY_ROLE = (Role.OPD, Role.COORDINATOR, Role.OVERSIGHT, Role.ADMIN)
@@ -313,11 +339,15 @@ ACTION_ROLES: dict[Action, tuple[Role, ...]] = {
     Action.REROUTE_REQUEST: (Role.OPD, Role.ADMIN),
     Action.REROUTE_DECIDE: _DESK,
     Action.MERGE: (Role.COORDINATOR, Role.ADMIN),
+    # Not the mayor's office: it reads everything and acts on nothing.
+    Action.PUBLIC_SUMMARY: _ANY_ROLE,
+    Action.LEGAL_HOLD: (Role.OVERSIGHT, Role.ADMIN),
 }
 
 
-# What staff may still do to a merged duplicate themselves.
-_ON_DUPLICATES = (Action.NOTE, Action.OVERSIGHT_NOTE)
+# What staff may still do to a merged duplicate themselves (its public summary is its own: the
+# duplicate is a row of the de-identified export like any other complaint).
+_ON_DUPLICATES = (Action.NOTE, Action.OVERSIGHT_NOTE, Action.PUBLIC_SUMMARY, Action.LEGAL_HOLD)
 
 # Writing at each visibility is its own action.
 NOTE_ACTIONS = {
@@ -370,6 +400,8 @@ class ComplaintActions:
     reroute_request: bool
     reroute_decide: bool
     merge: bool
+    public_summary: bool
+    legal_hold: bool  # set or lift the legal hold
 
 
 def complaint_actions(user, complaint: Complaint) -> ComplaintActions:
@@ -393,6 +425,8 @@ def complaint_actions(user, complaint: Complaint) -> ComplaintActions:
         and complaint.opd_id is not None,
         reroute_decide=may(Action.REROUTE_DECIDE),
         merge=may(Action.MERGE) and complaint.is_open,
+        public_summary=may(Action.PUBLIC_SUMMARY),
+        legal_hold=may(Action.LEGAL_HOLD),
     )
 
 

@@ -155,10 +155,18 @@ def delay_check_text(check: DelayCheck) -> str:
     if check.time_limit is None:
         return elapsed + "; " + _("the service's time limit is not known yet.")
     if check.late_by:
-        return elapsed + "; " + _(
-            "the standard is %(limit)s %(unit)s: late by %(late)s %(unit)s."
-        ) % {"limit": check.time_limit, "unit": unit, "late": check.late_by}
-    return elapsed + "; " + _("within the standard of %(limit)s %(unit)s.") % {
-        "limit": check.time_limit,
-        "unit": unit,
-    }
+        return (
+            elapsed
+            + "; "
+            + _("the standard is %(limit)s %(unit)s: late by %(late)s %(unit)s.")
+            % {"limit": check.time_limit, "unit": unit, "late": check.late_by}
+        )
+    return (
+        elapsed
+        + "; "
+        + _("within the standard of %(limit)s %(unit)s.")
+        % {
+            "limit": check.time_limit,
+            "unit": unit,
+        }
+    )

@@ -8,7 +8,8 @@ level of the current deadline, the status) so a second run finds nothing left to
   ``escalate_inspektorat`` working days later, still open, to the Inspektorat (level 2: the
   Inspektorat gets an oversight copy and the reporter is told).
 - A complaint ``resolved`` with no reply from the reporter is closed at ``auto_close_at``.
-- Once a day, an integrity checkpoint is published (``complaints.integrity``).
+- Once a day, an integrity checkpoint is published (``complaints.integrity``), and what the
+  retention rule says is due is purged (``complaints.retention``).
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from django.utils import timezone
 from complaints.deadlines import WorkingCalendar
 from complaints.integrity import checkpoint_publish
 from complaints.models import Checkpoint, Complaint, Event, Status, Visibility
+from complaints.retention import retention_purge
 from complaints.selectors import working_calendar
 from complaints.services import complaint_transition, event_append
 from complaints.workflow import Role
@@ -33,14 +35,17 @@ class ClockReport:
     escalated_to_inspektorat: int = 0
     auto_closed: int = 0
     checkpoint: str = ""  # the day of the checkpoint published by this run, if any
+    purged: int = 0  # complaints whose texts or photos the day's retention run removed
 
 
 def clocks_run(*, now=None) -> ClockReport:
     now = now or timezone.now()
     calendar = working_calendar()
     report = ClockReport()
-    breached = Complaint.objects.unresolved().filter(due_at__lt=now).exclude(
-        escalation_level__gte=2, escalated_due_at=F("due_at")
+    breached = (
+        Complaint.objects.unresolved()
+        .filter(due_at__lt=now)
+        .exclude(escalation_level__gte=2, escalated_due_at=F("due_at"))
     )
     for pk in breached.values_list("pk", flat=True).iterator():
         level = _escalate(pk, now=now, calendar=calendar)
@@ -54,6 +59,8 @@ def clocks_run(*, now=None) -> ClockReport:
     day = timezone.localdate(now)
     if not Checkpoint.objects.filter(day=day).exists():
         report.checkpoint = checkpoint_publish(day=day, now=now).day.isoformat()
+        # Once a day, with the day's first run (it is idempotent should two runs race here).
+        report.purged = len(retention_purge(now=now).complaints)
     return report
 
 
@@ -100,7 +107,11 @@ def _escalate(pk, *, now, calendar: WorkingCalendar) -> int:
 @transaction.atomic
 def _auto_close(pk, *, now) -> int:
     complaint = Complaint.objects.select_for_update().get(pk=pk)
-    if complaint.status != Status.RESOLVED or complaint.auto_close_at is None or complaint.auto_close_at >= now:
+    if (
+        complaint.status != Status.RESOLVED
+        or complaint.auto_close_at is None
+        or complaint.auto_close_at >= now
+    ):
         return 0
     complaint_transition(
         complaint=complaint,

@@ -29,9 +29,7 @@ class WorkingCalendar:
 
     def is_working_day(self, day: date) -> bool:
         return (
-            day.weekday() < 5
-            and day not in self._extra
-            and day not in _national_days_off(day.year)
+            day.weekday() < 5 and day not in self._extra and day not in _national_days_off(day.year)
         )
 
     def add_working_days(self, start: datetime, days: int) -> datetime:

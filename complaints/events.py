@@ -91,7 +91,10 @@ def events_send(events: list[Event], *, left_opds: dict[int, str] | None = None)
     for event in events:
         if event.pk in left_opds:
             summary = staff_summary(event.complaint, event)
-            send(opd_group(left_opds[event.pk]), {"type": STAFF_MESSAGE, "complaint": {**summary, "left": True}})
+            send(
+                opd_group(left_opds[event.pk]),
+                {"type": STAFF_MESSAGE, "complaint": {**summary, "left": True}},
+            )
 
 
 def event_send(event: Event, *, left_opd: str | None = None) -> None:
@@ -149,6 +152,8 @@ def outbox_sweep(*, older_than: timedelta = OUTBOX_DELAY, limit: int = 500) -> i
     if sent:
         Event.objects.filter(pk__in=sent).update(published_at=timezone.now())
     if failed:
-        logger.warning("The channel layer is unreachable; %s events wait in the outbox",
-                       Event.objects.filter(published_at__isnull=True).count())
+        logger.warning(
+            "The channel layer is unreachable; %s events wait in the outbox",
+            Event.objects.filter(published_at__isnull=True).count(),
+        )
     return len(sent)

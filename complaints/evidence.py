@@ -45,7 +45,8 @@ class SanitizedPhoto:
 def photo_sanitize(
     data: bytes, *, max_bytes: int, max_pixels: int, long_edge: int, thumb_edge: int
 ) -> SanitizedPhoto:
-    """Check, clean and re-encode one uploaded photo, or raise ``InvalidInput`` (``TooLarge``, ``UnsupportedMedia``)."""
+    """Check, clean and re-encode one uploaded photo, or raise ``InvalidInput``
+    (``TooLarge``, ``UnsupportedMedia``)."""
     if not data:
         raise InvalidInput.on_field("photos", str(MSG_EMPTY))
     if len(data) > max_bytes:

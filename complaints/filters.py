@@ -3,11 +3,10 @@
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from complaints.models import FINAL_STATUSES, Category, Complaint, Status
+from complaints.models import Category, Complaint, Status
 
 SORTS = {
     "deadline": (F("due_at").asc(nulls_last=True), "-created_at"),
@@ -61,8 +60,7 @@ class ComplaintFilter(django_filters.FilterSet):
         fields = []
 
     def filter_overdue(self, queryset, name, value):
-        overdue = Q(due_at__lt=timezone.now()) & ~Q(status__in=FINAL_STATUSES)
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        return queryset.overdue() if value else queryset.not_overdue()
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])

@@ -36,6 +36,9 @@ MSG_BOOLEAN = _("Answer yes or no.")
 MSG_RECEIPT = _("A receipt has 16 digits.")
 MSG_NOT_A_FILE = _("Attach the photo as a file.")
 MSG_RATING = _("Each rating is a whole number from 1 to 4.")
+MSG_WITHDRAW_CONFIRM = _(
+    "Tick “I am sure” to withdraw: what you wrote and your photos are deleted for good."
+)
 
 
 def _date_field() -> serializers.DateField:
@@ -62,7 +65,12 @@ class RupiahField(DigitsField):
 
 
 def _amount_field() -> serializers.IntegerField:
-    messages = {"invalid": MSG_AMOUNT, "min_value": MSG_AMOUNT, "max_value": MSG_AMOUNT, "max_string_length": MSG_AMOUNT}
+    messages = {
+        "invalid": MSG_AMOUNT,
+        "min_value": MSG_AMOUNT,
+        "max_value": MSG_AMOUNT,
+        "max_string_length": MSG_AMOUNT,
+    }
     return RupiahField(
         required=False, allow_null=True, min_value=0, max_value=MAX_AMOUNT, error_messages=messages
     )
@@ -81,7 +89,12 @@ def _code_field(queryset, message) -> serializers.SlugRelatedField:
 class ComplaintInput(serializers.Serializer):
     category = serializers.ChoiceField(
         choices=Category.choices,
-        error_messages={"required": MSG_CATEGORY, "invalid_choice": MSG_CATEGORY, "null": MSG_CATEGORY, "blank": MSG_CATEGORY},
+        error_messages={
+            "required": MSG_CATEGORY,
+            "invalid_choice": MSG_CATEGORY,
+            "null": MSG_CATEGORY,
+            "blank": MSG_CATEGORY,
+        },
     )
     description = serializers.CharField(
         max_length=TEXT_MAX,
@@ -107,7 +120,8 @@ class ComplaintInput(serializers.Serializer):
     )
     photos = serializers.ListField(
         child=serializers.FileField(
-            allow_empty_file=True, error_messages={"invalid": MSG_NOT_A_FILE, "no_name": MSG_NOT_A_FILE}
+            allow_empty_file=True,
+            error_messages={"invalid": MSG_NOT_A_FILE, "no_name": MSG_NOT_A_FILE},
         ),
         required=False,
         default=list,
@@ -140,7 +154,12 @@ def _past_date(value):
 class ReceiptInput(serializers.Serializer):
     receipt = serializers.CharField(
         max_length=64,
-        error_messages={"required": MSG_RECEIPT, "blank": MSG_RECEIPT, "max_length": MSG_RECEIPT, "null": MSG_RECEIPT},
+        error_messages={
+            "required": MSG_RECEIPT,
+            "blank": MSG_RECEIPT,
+            "max_length": MSG_RECEIPT,
+            "null": MSG_RECEIPT,
+        },
     )
 
     def validate_receipt(self, value):
@@ -209,3 +228,21 @@ class ReporterDecisionInput(ReceiptInput):
         default=dict,
         error_messages={"not_a_dict": MSG_RATING},
     )
+
+
+class WithdrawalInput(ReceiptInput):
+    """The tracking page's withdrawal form: the receipt, and "saya yakin" ticked (the API's
+    ``track/withdraw/`` takes the receipt alone)."""
+
+    confirm = serializers.BooleanField(
+        error_messages={
+            "required": MSG_WITHDRAW_CONFIRM,
+            "invalid": MSG_WITHDRAW_CONFIRM,
+            "null": MSG_WITHDRAW_CONFIRM,
+        }
+    )
+
+    def validate_confirm(self, value):
+        if not value:
+            raise serializers.ValidationError(MSG_WITHDRAW_CONFIRM)
+        return value

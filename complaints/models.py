@@ -73,19 +73,35 @@ class Complaint(models.Model):
     category = models.CharField(_("type"), max_length=16, choices=Category.choices)
     description = models.TextField(_("what happened"), max_length=TEXT_MAX)
     service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
         verbose_name=_("service"),
     )
     reported_opd = models.ForeignKey(
-        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Opd,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("office named by the reporter"),
     )
     kelurahan = models.ForeignKey(
-        Kelurahan, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
+        Kelurahan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
         verbose_name=_("kelurahan"),
     )
     kecamatan = models.ForeignKey(
-        Kecamatan, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
+        Kecamatan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
         verbose_name=_("kecamatan"),
     )
     incident_date = models.DateField(_("date of the incident"), null=True, blank=True)
@@ -100,7 +116,11 @@ class Complaint(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED
     )
     opd = models.ForeignKey(
-        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints",
+        Opd,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
         verbose_name=_("responsible OPD"),
     )
     oversight = models.ManyToManyField(
@@ -111,12 +131,20 @@ class Complaint(models.Model):
     routing_reason = models.CharField(_("routing reason"), max_length=500, blank=True)
 
     # Checks, as computed at submission against the standard then in force.
-    official_fee = models.PositiveBigIntegerField(_("official fee then (Rp)"), null=True, blank=True)
-    fee_excess = models.PositiveBigIntegerField(_("excess over the official fee (Rp)"), null=True, blank=True)
+    official_fee = models.PositiveBigIntegerField(
+        _("official fee then (Rp)"), null=True, blank=True
+    )
+    fee_excess = models.PositiveBigIntegerField(
+        _("excess over the official fee (Rp)"), null=True, blank=True
+    )
     fee_karcis_missing = models.BooleanField(_("no karcis for a retribution"), default=False)
     fee_flagged = models.BooleanField(_("fee check flagged"), default=False)
-    delay_working_days = models.PositiveIntegerField(_("days since application"), null=True, blank=True)
-    delay_time_limit = models.PositiveSmallIntegerField(_("service time limit then"), null=True, blank=True)
+    delay_working_days = models.PositiveIntegerField(
+        _("days since application"), null=True, blank=True
+    )
+    delay_time_limit = models.PositiveSmallIntegerField(
+        _("service time limit then"), null=True, blank=True
+    )
     delay_time_unit = models.CharField(max_length=16, blank=True)
     delay_late_by = models.PositiveIntegerField(_("late by"), null=True, blank=True)
     delay_flagged = models.BooleanField(_("delay check flagged"), default=False)
@@ -141,12 +169,27 @@ class Complaint(models.Model):
     escalation_level = models.PositiveSmallIntegerField(default=0)
     escalated_due_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duplicates",
         verbose_name=_("merged into"),
     )
+    # Kept whole while the case is with law enforcement (set by the Inspektorat): no purge,
+    # no withdrawal (complaints.retention).
+    legal_hold = models.BooleanField(_("legal hold"), default=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn by the reporter"), null=True, blank=True)
+    # A summary staff wrote and approved for publication (exports, Open311): never the
+    # reporter's own words unless a staff member put them here on purpose.
+    public_summary = models.TextField(_("public summary"), max_length=TEXT_MAX, blank=True)
     # "Melibatkan pimpinan": the office whose head is involved sees nothing of the complaint.
     walled_opd = models.ForeignKey(
-        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Opd,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("office kept out (its head is involved)"),
     )
 
@@ -224,11 +267,14 @@ class Evidence(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="evidence")
     image = models.FileField(storage=evidence_storage, upload_to=evidence_upload_to, max_length=100)
-    thumbnail = models.FileField(storage=evidence_storage, upload_to=evidence_upload_to, max_length=100)
+    thumbnail = models.FileField(
+        storage=evidence_storage, upload_to=evidence_upload_to, max_length=100
+    )
     sha256 = models.CharField(_("SHA-256 of the original file"), max_length=64)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)  # files removed
 
     class Meta:
         ordering = ["created_at"]
@@ -264,6 +310,9 @@ class Event(models.Model):
         ESCALATED = "escalated", _("Escalated")
         RATED = "rated", _("Rated")
         MERGED = "merged", _("Merged")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the reporter")
+        PURGED = "purged", _("Content removed (retention)")
+        HOLD = "hold", _("Legal hold")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
     seq = models.PositiveIntegerField()
@@ -274,7 +323,9 @@ class Event(models.Model):
         max_length=10, choices=Visibility.choices, default=Visibility.REPORTER
     )
     # The office that wrote an office-level note (it, and oversight, read it).
-    office = models.ForeignKey(Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    office = models.ForeignKey(
+        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -283,11 +334,16 @@ class Event(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     content_hash = models.CharField(max_length=64, editable=False, default="")
     chain_hash = models.CharField(max_length=64, editable=False, default="")
+    # Its text was removed under the retention rule or a withdrawal: a tombstone whose
+    # ``content_hash`` still verifies (a later ``purged`` event of the chain names it).
+    purged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["complaint", "seq"]
         constraints = [
-            models.UniqueConstraint(fields=["complaint", "seq"], name="event_seq_unique_per_complaint")
+            models.UniqueConstraint(
+                fields=["complaint", "seq"], name="event_seq_unique_per_complaint"
+            )
         ]
         indexes = [models.Index(fields=["published_at", "created_at"])]
 
@@ -312,7 +368,9 @@ class RerouteRequest(models.Model):
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="reroute_requests")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="reroute_requests"
+    )
     from_opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+")
     suggested_opd = models.ForeignKey(Opd, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(_("reason"), max_length=2000)
@@ -356,7 +414,9 @@ class Rating(models.Model):
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="ratings")
     opd = models.ForeignKey(Opd, on_delete=models.PROTECT, null=True, related_name="ratings")
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, null=True, related_name="ratings")
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, related_name="ratings"
+    )
     element = models.CharField(max_length=16, choices=RatingElement.choices)
     value = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -365,8 +425,12 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         constraints = [
-            models.UniqueConstraint(fields=["complaint", "element"], name="rating_once_per_element"),
-            models.CheckConstraint(condition=models.Q(value__gte=1, value__lte=4), name="rating_1_to_4"),
+            models.UniqueConstraint(
+                fields=["complaint", "element"], name="rating_once_per_element"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=1, value__lte=4), name="rating_1_to_4"
+            ),
         ]
 
     def __str__(self):
@@ -404,7 +468,11 @@ class StaffProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
     )
     opd = models.ForeignKey(
-        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
+        Opd,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
         verbose_name=_("OPD"),
     )
 
@@ -435,9 +503,7 @@ class StatDaily(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["day", "opd", "category"], name="stat_daily_key"
-            )
+            models.UniqueConstraint(fields=["day", "opd", "category"], name="stat_daily_key")
         ]
         indexes = [models.Index(fields=["day", "opd"])]
 
@@ -445,9 +511,9 @@ class StatDaily(models.Model):
         return f"{self.day} {self.opd or '-'} {self.category}: {self.received}"
 
 
-
 class StatResponse(models.Model):
-    """How many complaints received on ``day`` got their first response after ``days`` working days."""
+    """How many complaints received on ``day`` got their first response after ``days``
+    working days."""
 
     day = models.DateField()
     opd = models.CharField(max_length=32, blank=True)  # OPD code; "" while in triage
@@ -456,14 +522,11 @@ class StatResponse(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["day", "opd", "days"], name="stat_response_key"
-            )
+            models.UniqueConstraint(fields=["day", "opd", "days"], name="stat_response_key")
         ]
 
     def __str__(self):
         return f"{self.day} {self.opd or '-'} {self.days}d: {self.count}"
-
 
 
 class StatHotspot(models.Model):
@@ -477,14 +540,11 @@ class StatHotspot(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["day", "kelurahan", "service"], name="stat_hotspot_key"
-            )
+            models.UniqueConstraint(fields=["day", "kelurahan", "service"], name="stat_hotspot_key")
         ]
 
     def __str__(self):
         return f"{self.day} {self.kelurahan or '-'} {self.service or '-'}: {self.reports}"
-
 
 
 class StatRating(models.Model):
@@ -500,13 +560,13 @@ class StatRating(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "opd", "service", "element"], name="stat_rating_key",
+                fields=["day", "opd", "service", "element"],
+                name="stat_rating_key",
             )
         ]
 
     def __str__(self):
         return f"{self.day} {self.opd or '-'} {self.element}: {self.total}/{self.count}"
-
 
 
 class Checkpoint(models.Model):
@@ -520,6 +580,8 @@ class Checkpoint(models.Model):
     root = models.CharField(max_length=64)
     size = models.PositiveIntegerField()  # complaints (leaves) in the tree
     last_event = models.BigIntegerField()  # the newest event id the heads include
+    # The newest access record the audit chain's leaf includes (0: none, no audit leaf).
+    last_access = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -529,3 +591,87 @@ class Checkpoint(models.Model):
 
     def __str__(self):
         return f"{self.day:%Y-%m-%d} {self.root[:16]}… ({self.size})"
+
+
+class AccessRecord(models.Model):
+    """One staff read of, or action on, a complaint: who, what, when (``complaints.audit``).
+
+    Staff are accountable, so their account is recorded; nothing about reporters is. Append-only
+    and chained like the events (``chain_hash``), and covered by the integrity checkpoints.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Opened the complaint")
+        EVIDENCE = "evidence", _("Opened a photo")
+        LIST = "list", _("Listed it")
+        EXPORT = "export", _("Exported it")
+        ACT = "act", _("Acted on it")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    complaint = models.ForeignKey(Complaint, on_delete=models.PROTECT, related_name="accesses")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    detail = models.CharField(max_length=64, blank=True)  # e.g. the action's name
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    chain_hash = models.CharField(max_length=64, editable=False, default="")
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("access record")
+        verbose_name_plural = _("access records")
+        indexes = [
+            models.Index(fields=["complaint", "at"]),
+            models.Index(fields=["user", "at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.action} {self.complaint_id} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditHead(models.Model):
+    """The head of the access audit chain: one row, locked by every append so that appends
+    take turns and two requests never chain onto the same record (``complaints.audit``).
+
+    ``count`` and ``record`` also let ``integrity.verify`` notice records deleted at the end
+    of the chain, as a complaint's ``last_seq`` does for its events.
+    """
+
+    count = models.PositiveBigIntegerField(default=0)  # records in the chain
+    record = models.BigIntegerField(default=0)  # the id of the newest record
+    chain_hash = models.CharField(max_length=64, default="")  # its chain hash
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self):
+        return f"{self.count} {self.chain_hash[:16]}…"
+
+
+class AuditNotice(models.Model):
+    """Unusual reading, raised for the Inspektorat (``complaints.audit``)."""
+
+    class Kind(models.TextChoices):
+        MANY_OUTSIDE_WORK = "many_outside_work", _("Many complaints opened outside usual work")
+        OWN_HEAD = "own_head", _("Opened a complaint about their own office's head")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    detail = models.CharField(max_length=255, blank=True)
+    day = models.DateField()  # one notice of a kind per user (and complaint) a day
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("audit notice")
+        verbose_name_plural = _("audit notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "complaint", "day"], name="audit_notice_once_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.user_id} {self.kind}"

@@ -68,7 +68,7 @@ _KEYS = {
 
 
 def _apply(changes: Counter) -> None:
-    """Add ``changes`` to the rollup rows (creating rows as needed), inside the caller's transaction."""
+    """Add ``changes`` to the rollup rows (creating rows as needed), in the caller's transaction."""
     by_row: dict = {}
     for ((model, key), field), amount in changes.items():
         if amount:
@@ -147,9 +147,15 @@ def rollups_rebuild() -> None:
     resolved = Q(resolved_at__isnull=False, resolve_due_at__isnull=False)
     StatDaily.objects.bulk_create(
         StatDaily(
-            day=row["day"], opd=row["opd_code"], category=row["category"], received=row["received"],
-            open=row["open"], fee_flagged=row["fee_flagged"], excess=row["excess"] or 0,
-            resolved_on_time=row["on_time"], resolved_late=row["late"],
+            day=row["day"],
+            opd=row["opd_code"],
+            category=row["category"],
+            received=row["received"],
+            open=row["open"],
+            fee_flagged=row["fee_flagged"],
+            excess=row["excess"] or 0,
+            resolved_on_time=row["on_time"],
+            resolved_late=row["late"],
         )
         for row in complaints.values("day", "opd_code", "category").annotate(
             received=Count("pk"),
@@ -169,17 +175,31 @@ def rollups_rebuild() -> None:
         days = min(row["first_response_days"], RESPONSE_DAYS_CAP)
         responses[(row["day"], row["opd_code"], days)] += row["n"]
     StatResponse.objects.bulk_create(
-        StatResponse(day=day, opd=opd, days=days, count=n) for (day, opd, days), n in responses.items()
+        StatResponse(day=day, opd=opd, days=days, count=n)
+        for (day, opd, days), n in responses.items()
     )
     StatHotspot.objects.bulk_create(
-        StatHotspot(day=row["day"], kelurahan=row["k"], service=row["s"], reports=row["n"], excess=row["x"] or 0)
+        StatHotspot(
+            day=row["day"],
+            kelurahan=row["k"],
+            service=row["s"],
+            reports=row["n"],
+            excess=row["x"] or 0,
+        )
         for row in complaints.filter(category=Category.PUNGLI)
         .annotate(k=Coalesce("kelurahan__code", Value("")), s=Coalesce("service__code", Value("")))
         .values("day", "k", "s")
         .annotate(n=Count("pk"), x=Sum("fee_excess"))
     )
     StatRating.objects.bulk_create(
-        StatRating(day=row["day"], opd=row["o"], service=row["s"], element=row["element"], total=row["t"], count=row["n"])
+        StatRating(
+            day=row["day"],
+            opd=row["o"],
+            service=row["s"],
+            element=row["element"],
+            total=row["t"],
+            count=row["n"],
+        )
         for row in Rating.objects.annotate(
             day=_day("created_at"),
             o=Coalesce("opd__code", Value("")),
@@ -188,4 +208,3 @@ def rollups_rebuild() -> None:
         .values("day", "o", "s", "element")
         .annotate(t=Sum("value"), n=Count("pk"))
     )
-

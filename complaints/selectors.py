@@ -19,6 +19,7 @@ from routing.selectors import routing_facts, routing_rules
 
 MSG_NOT_FOUND = _("Not found.")
 
+
 def working_calendar() -> WorkingCalendar:
     return WorkingCalendar(DayOff.objects.values_list("date", flat=True))
 

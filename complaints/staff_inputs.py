@@ -17,6 +17,8 @@ MSG_UNKNOWN_STATUS = _("Unknown status.")
 MSG_UNKNOWN_COMPLAINT = _("No complaint with that reference.")
 MSG_UNKNOWN_REQUEST = _("Unknown request.")
 MSG_VISIBILITY = _("Choose who may read it: the reporter, your office, or oversight only.")
+MSG_HOLD = _("Say whether to set the legal hold or to lift it.")
+MSG_SUMMARY_REQUIRED = _("Write the public summary (leave it empty to withdraw the one published).")
 
 
 def text_field(**kwargs) -> serializers.CharField:
@@ -102,12 +104,38 @@ class RerouteDecisionInput(serializers.Serializer):
         return request
 
 
+class PublicSummaryInput(serializers.Serializer):
+    """The complaint's public summary: what the de-identified export publishes, written (and
+    so approved) by staff. Empty withdraws it."""
+
+    summary = serializers.CharField(
+        max_length=TEXT_MAX,
+        allow_blank=True,
+        error_messages={
+            "required": MSG_SUMMARY_REQUIRED,
+            "null": MSG_SUMMARY_REQUIRED,
+            "max_length": MSG_TEXT_LONG,
+        },
+    )
+
+
+class LegalHoldInput(serializers.Serializer):
+    """Set (``hold: true``) or lift the legal hold, with the reason (for oversight only)."""
+
+    hold = serializers.BooleanField(
+        error_messages={"required": MSG_HOLD, "invalid": MSG_HOLD, "null": MSG_HOLD}
+    )
+    reason = text_field()
+
+
 class MergeInput(serializers.Serializer):
     """Merge this complaint, a duplicate, into the original named by its reference."""
 
     into = serializers.CharField(
         max_length=24,
-        error_messages=dict.fromkeys(("blank", "required", "null", "max_length"), MSG_UNKNOWN_COMPLAINT),
+        error_messages=dict.fromkeys(
+            ("blank", "required", "null", "max_length"), MSG_UNKNOWN_COMPLAINT
+        ),
     )
     reason = _optional_text()
 

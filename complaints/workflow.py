@@ -41,6 +41,12 @@ TRANSITIONS: dict[tuple[str, str], frozenset[Role]] = {
     (Status.RESOLVED, Status.IN_PROGRESS): frozenset({Role.REPORTER, Role.OVERSIGHT, Role.ADMIN}),
     (Status.CLOSED, Status.IN_PROGRESS): frozenset({Role.OVERSIGHT, Role.ADMIN}),
 }
+# A reporter may withdraw their complaint at any open status: it closes (complaints.retention).
+for _status in Status:
+    if _status not in FINAL_STATUSES:
+        TRANSITIONS[(_status, Status.CLOSED)] = TRANSITIONS.get(
+            (_status, Status.CLOSED), frozenset()
+        ) | {Role.REPORTER}
 # Any open status may be referred to law enforcement or the Ombudsman, by the Inspektorat only.
 for _status in Status:
     if _status not in FINAL_STATUSES:
@@ -61,9 +67,9 @@ _FOLLOWED = (
 for _status in Status:
     for _target in _FOLLOWED:
         if _status not in FINAL_STATUSES and _target != _status:
-            TRANSITIONS[(_status, _target)] = TRANSITIONS.get(
-                (_status, _target), frozenset()
-            ) | {Role.FOLLOW}
+            TRANSITIONS[(_status, _target)] = TRANSITIONS.get((_status, _target), frozenset()) | {
+                Role.FOLLOW
+            }
 
 
 # Moves staff make through their own action, never as a bare status change: assigning needs the

@@ -46,8 +46,9 @@ def colour_for(key: str, index: int) -> str:
     return SERIES_COLOURS.get(key, _PALETTE[index % len(_PALETTE)])
 
 
-def stacked_bars(rows: list[dict], keys: list[str], *, label_key: str, width: int = 720,
-                 height: int = 280) -> StackedBars:
+def stacked_bars(
+    rows: list[dict], keys: list[str], *, label_key: str, width: int = 720, height: int = 280
+) -> StackedBars:
     """One bar per row, stacked by ``keys``; values that are not numbers count as 0."""
     top, bottom, left, right = 12, height - 34, 40, width - 8
     totals = [sum(_number(row.get(key)) for key in keys) for row in rows]
@@ -68,15 +69,22 @@ def stacked_bars(rows: list[dict], keys: list[str], *, label_key: str, width: in
             segment_height = plot_height * value / scale_max
             y -= segment_height
             bar.segments.append(
-                Segment(key, value, round(y, 2), round(segment_height, 2), colour_for(key, series_index))
+                Segment(
+                    key, value, round(y, 2), round(segment_height, 2), colour_for(key, series_index)
+                )
             )
         bars.append(bar)
     ticks = [
         (round(bottom - plot_height * step / 4, 2), int(scale_max * step / 4)) for step in range(5)
     ]
     return StackedBars(
-        width=width, height=height, plot_top=top, plot_bottom=bottom, plot_left=left,
-        bars=bars, ticks=ticks,
+        width=width,
+        height=height,
+        plot_top=top,
+        plot_bottom=bottom,
+        plot_left=left,
+        bars=bars,
+        ticks=ticks,
         series=[(key, colour_for(key, index)) for index, key in enumerate(keys)],
         empty=peak == 0,
         label_every=max(1, -(-len(rows) // 12)),

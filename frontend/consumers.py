@@ -61,7 +61,8 @@ class LayerFailureCloses:
 
 
 class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
-    """``/ws/track/``: ``{"type": "auth", "receipt", "after"}`` first, then events (docs/interface.md)."""
+    """``/ws/track/``: ``{"type": "auth", "receipt", "after"}`` first, then events
+    (docs/interface.md "Websocket")."""
 
     group: str | None = None
     last_seq = 0

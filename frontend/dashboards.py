@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints import exports
 from complaints.access import can_view_dashboard
 from complaints.exceptions import ApplicationError
 from complaints.integrity import checkpoint_latest
@@ -36,7 +37,12 @@ def _trend_chart(buckets: list[dict]):
     """Bars per week (``%d/%m``) or per month (``%m/%Y``), stacked by category."""
     labels = dict(Category.choices)
     rows = [
-        {**row, "label": row["week"].strftime("%d/%m") if "week" in row else row["month"].strftime("%m/%Y")}
+        {
+            **row,
+            "label": row["week"].strftime("%d/%m")
+            if "week" in row
+            else row["month"].strftime("%m/%Y"),
+        }
         for row in buckets
     ]
     chart = stacked_bars(rows, list(Category.values), label_key="label")
@@ -64,8 +70,35 @@ def dashboard(request):
         "hotspots": hotspots(period),
         "query": f"from={period.start.isoformat()}&to={period.end.isoformat()}",
         "weights": (int(COMPLIANCE_WEIGHT * 100), int(IKM_WEIGHT * 100)),
+        "export_refused": _export_refused(period),
     }
     return render(request, "frontend/dashboard.html", context)
+
+
+def _export_refused(period) -> str | None:
+    """Why the de-identified export cannot cover the dashboard's period (over a year, or
+    ending after today), or None: the page then offers its downloads."""
+    try:
+        exports.export_period(period.start.isoformat(), period.end.isoformat())
+    except ApplicationError as error:
+        return error.message
+    return None
+
+
+@login_required
+def dashboard_export(request):
+    """The de-identified export of the dashboard's period (``?from=&to=&format=json|csv``),
+    for those who may read the dashboard (404 for other staff, as the dashboard)."""
+    if not can_view_dashboard(request.user):
+        raise Http404
+    try:
+        period = exports.export_period(request.GET.get("from"), request.GET.get("to"))
+        fmt = exports.export_format(request.GET.get("format"))
+    except ApplicationError as error:
+        return render(
+            request, "frontend/dashboard.html", {"error": error.message}, status=http_status(error)
+        )
+    return exports.export_download(request.user, period, fmt)
 
 
 def transparency(request):

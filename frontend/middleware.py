@@ -30,7 +30,9 @@ class SecurityHeadersMiddleware(MiddlewareMixin):
     def process_response(self, request, response):
         if not request.path.startswith(RELAXED_PATHS):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "geolocation=(), camera=(), microphone=()"
+        )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
 

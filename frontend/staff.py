@@ -2,7 +2,8 @@
 
 What a user sees and may do comes from ``complaints.access`` (as for the staff API and the live
 channels); every action validates with the same ``complaints.staff_inputs`` and calls the same
-service as the API. Out of scope is a 404.
+service as the API. Out of scope is a 404. Every list, detail and action is recorded in the
+access audit (``complaints.audit``), as on the API.
 """
 
 from django.contrib import messages
@@ -27,9 +28,10 @@ from complaints.access import (
     reroute_requests_to_decide,
     sees_photo_hashes,
 )
+from complaints.audit import access_record
 from complaints.exceptions import ApplicationError, InvalidInput, NotFound
 from complaints.filters import ComplaintFilter
-from complaints.models import Category, RatingElement, Status, Visibility
+from complaints.models import AccessRecord, Category, RatingElement, Status, Visibility
 from complaints.ratelimits import request_wait
 from complaints.selectors import (
     complaint_delay_check,
@@ -37,7 +39,9 @@ from complaints.selectors import (
     complaint_get_for_staff,
 )
 from complaints.services import (
+    complaint_legal_hold,
     complaint_merge,
+    complaint_public_summary,
     complaint_reassign,
     complaint_reroute_request,
     complaint_staff_message,
@@ -60,7 +64,9 @@ class StaffLoginView(auth_views.LoginView):
         wait = request_wait(request, "login")
         if wait is not None:
             form = self.get_form()
-            message = _("Too many login attempts; try again in %(seconds)s seconds.") % {"seconds": wait}
+            message = _("Too many login attempts; try again in %(seconds)s seconds.") % {
+                "seconds": wait
+            }
             form.add_error(None, message)
             context = self.get_context_data(form=form, throttled=message)
             return self.render_to_response(context, status=429)
@@ -89,6 +95,7 @@ def inbox(request):
         "is_coordinator": is_triage_desk(request.user),
         "pending_reroutes": reroute_requests_to_decide(request.user),
     }
+    access_record(request.user, page, AccessRecord.Action.LIST)
     return render(request, "frontend/staff/inbox.html", context, status=status_code)
 
 
@@ -155,6 +162,20 @@ def _merge(user, complaint, *, into, reason) -> str:
     return _("Merged into %(reference)s.") % {"reference": into.reference}
 
 
+def _summary(user, complaint, *, summary) -> str:
+    complaint_public_summary(user=user, complaint=complaint, text=summary)
+    if summary.strip():
+        return _("Public summary saved: the exports carry it.")
+    return _("Public summary withdrawn.")
+
+
+def _legal_hold(user, complaint, *, hold, reason) -> str:
+    complaint_legal_hold(user=user, complaint=complaint, hold=hold, reason=reason)
+    if hold:
+        return _("Legal hold set: nothing of this complaint will be removed.")
+    return _("Legal hold lifted.")
+
+
 # Each form's ``action``: its input (shared with the staff API) and what it does.
 _ACTIONS = {
     "transition": (staff_inputs.TransitionInput, _transition),
@@ -163,6 +184,8 @@ _ACTIONS = {
     "reroute": (staff_inputs.RerouteRequestInput, _reroute),
     "decide_reroute": (staff_inputs.RerouteDecisionInput, _decide_reroute),
     "merge": (staff_inputs.MergeInput, _merge),
+    "summary": (staff_inputs.PublicSummaryInput, _summary),
+    "legal_hold": (staff_inputs.LegalHoldInput, _legal_hold),
 }
 
 
@@ -172,13 +195,13 @@ def _act(request, complaint) -> str:
     if action is None:
         raise InvalidInput(_("Unknown action."))
     input_class, perform = action
-    form = input_class(
-        data=request.POST, context={"user": request.user, "complaint": complaint}
-    )
+    form = input_class(data=request.POST, context={"user": request.user, "complaint": complaint})
     if not form.is_valid():
         errors = {field: [str(text) for text in texts] for field, texts in form.errors.items()}
         raise InvalidInput(_("Please check the fields marked below."), errors=errors)
-    return perform(request.user, complaint, **form.validated_data)
+    done = perform(request.user, complaint, **form.validated_data)
+    access_record(request.user, [complaint], AccessRecord.Action.ACT, detail=request.POST["action"])
+    return done
 
 
 def _timeline(user, complaint) -> list:
@@ -189,6 +212,7 @@ def _timeline(user, complaint) -> list:
 
 
 def _detail_page(request, complaint, *, status=200, errors=None):
+    access_record(request.user, [complaint], AccessRecord.Action.VIEW)
     actions = complaint_actions(request.user, complaint)
     context = {
         "complaint": complaint,
@@ -197,7 +221,7 @@ def _detail_page(request, complaint, *, status=200, errors=None):
         "oversight": list(complaint.oversight.all()),
         "events": _timeline(request.user, complaint),
         "photo_hashes": sees_photo_hashes(request.user),
-        "evidence": list(complaint.evidence.all()),
+        "evidence": list(complaint.evidence.filter(purged_at__isnull=True)),
         "overdue": complaint.is_overdue,
         "actions": actions,
         "targets": [(target, Status(target).label) for target in actions.targets],

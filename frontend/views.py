@@ -6,19 +6,21 @@ that show a receipt or a case are never cached.
 """
 
 from django.db import connection
-from django.http import FileResponse, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from complaints.access import events_for_reporter, evidence_visible_to
+from complaints.access import events_for_reporter
 from complaints.exceptions import ApplicationError
+from complaints.files import evidence_response
 from complaints.inputs import (
     ComplaintInput,
     ReceiptInput,
     ReporterDecisionInput,
     ReporterMessageInput,
+    WithdrawalInput,
 )
 from complaints.integrity import MSG_NO_CHECKPOINT, proof_for
 from complaints.models import Category, Event, RatingElement, Status
@@ -34,6 +36,7 @@ from complaints.services import (
     complaint_reporter_message,
     complaint_reporter_photos,
     complaint_submit,
+    complaint_withdraw,
 )
 from frontend.errors import http_status
 from routing.selectors import kecamatan_list_with_kelurahan, opd_list_public, service_list_public
@@ -89,7 +92,9 @@ def report(request):
         values = {"service": request.GET.get("service", "")}
         return render(request, "frontend/report.html", _report_context(request, values=values))
     values = request.POST.dict()
-    refused = _throttled(request, "submit", "frontend/report.html", _report_context(request, values=values))
+    refused = _throttled(
+        request, "submit", "frontend/report.html", _report_context(request, values=values)
+    )
     if refused:
         return refused
     data = request.POST.copy()
@@ -106,7 +111,9 @@ def report(request):
     try:
         complaint, receipt = complaint_submit(**form.to_service_kwargs())
     except ApplicationError as error:
-        context = _report_context(request, values=values, errors=error.errors, message=error.message)
+        context = _report_context(
+            request, values=values, errors=error.errors, message=error.message
+        )
         return render(request, "frontend/report.html", context, status=http_status(error))
     return render(
         request,
@@ -125,7 +132,9 @@ def _case_context(complaint) -> dict:
     }
 
 
-def _track_page(request, complaint, receipt: str, *, status=200, message="", notice="", errors=None):
+def _track_page(
+    request, complaint, receipt: str, *, status=200, message="", notice="", errors=None
+):
     context = {
         **_case_context(complaint),
         "labels": {
@@ -136,6 +145,7 @@ def _track_page(request, complaint, receipt: str, *, status=200, message="", not
         "events": events_for_reporter(complaint),
         "can_reply": complaint.accepts_reporter_input,
         "can_decide": complaint.awaits_reporter_decision,
+        "withdrawn": complaint.withdrawn_at is not None,
         "rating_elements": RatingElement.choices,
         "message": message,
         "notice": notice,
@@ -151,7 +161,11 @@ def _receipt_from(request):
         return None, None, refused
     form = ReceiptInput(data=request.POST)
     if not form.is_valid():
-        return None, None, render(request, "frontend/track.html", {"errors": form.errors}, status=400)
+        return (
+            None,
+            None,
+            render(request, "frontend/track.html", {"errors": form.errors}, status=400),
+        )
     receipt = form.validated_data["receipt"]
     complaint = complaint_get_by_receipt(receipt=receipt)
     if complaint is None:
@@ -223,7 +237,8 @@ def _track_invalid(request, complaint, receipt: str, form):
 @never_cache
 @require_http_methods(["POST"])
 def track_action(request, action: str):
-    """The reporter answers, adds photos, or accepts/disputes and rates (tracking page forms)."""
+    """The reporter answers, adds photos, accepts/disputes and rates, or withdraws the complaint
+    (tracking page forms)."""
     complaint, receipt, refused = _receipt_from(request)
     if refused:
         return refused
@@ -234,6 +249,12 @@ def track_action(request, action: str):
                 return _track_invalid(request, complaint, receipt, form)
             complaint_reporter_message(complaint=complaint, body=form.validated_data["body"])
             notice = _("Your message was sent.")
+        elif action == "withdraw":
+            form = WithdrawalInput(data=request.POST)
+            if not form.is_valid():
+                return _track_invalid(request, complaint, receipt, form)
+            complaint_withdraw(complaint=complaint)
+            notice = _("Your complaint was withdrawn. What you wrote and your photos were deleted.")
         elif action == "photos":
             complaint_reporter_photos(complaint=complaint, photos=request.FILES.getlist("photos"))
             notice = _("Your photos were added.")
@@ -245,12 +266,20 @@ def track_action(request, action: str):
             complaint_reporter_decision(
                 complaint=complaint, accept=accept, ratings=form.validated_data["ratings"]
             )
-            notice = _("Thank you. The complaint is closed.") if accept else _(
-                "The complaint was reopened; the office will continue."
+            notice = (
+                _("Thank you. The complaint is closed.")
+                if accept
+                else _("The complaint was reopened; the office will continue.")
             )
     except ApplicationError as error:
-        return _track_page(request, complaint, receipt, status=http_status(error),
-                           message=error.message, errors=error.errors)
+        return _track_page(
+            request,
+            complaint,
+            receipt,
+            status=http_status(error),
+            message=error.message,
+            errors=error.errors,
+        )
     complaint.refresh_from_db()
     return _track_page(request, complaint, receipt, notice=notice)
 
@@ -258,8 +287,4 @@ def track_action(request, action: str):
 @never_cache
 def evidence_file(request, evidence_id, size="full"):
     """A sanitized photo, for staff who may see its complaint (never a public media URL)."""
-    evidence = get_object_or_404(evidence_visible_to(request.user), pk=evidence_id)
-    field = evidence.thumbnail if size == "thumb" else evidence.image
-    response = FileResponse(field.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return evidence_response(request.user, evidence_id, thumbnail=size == "thumb")

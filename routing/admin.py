@@ -82,7 +82,16 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(TextRule)
 class TextRuleAdmin(admin.ModelAdmin):
-    list_display = ("pattern", "kind", "weight", "target", "opd", "service", "category", "is_active")
+    list_display = (
+        "pattern",
+        "kind",
+        "weight",
+        "target",
+        "opd",
+        "service",
+        "category",
+        "is_active",
+    )
     list_editable = ("weight", "is_active")
     list_filter = ("target", "kind", "category", "is_active", "opd")
     search_fields = ("pattern", "note")
@@ -110,8 +119,14 @@ class RoutingFeedbackAdmin(admin.ModelAdmin):
     list_display = ("created_at", "category", "old_opd", "new_opd", "source")
     list_filter = ("source", "new_opd")
     readonly_fields = (
-        "category", "description", "kelurahan_code", "involves_head", "old_opd", "new_opd",
-        "source", "created_at",
+        "category",
+        "description",
+        "kelurahan_code",
+        "involves_head",
+        "old_opd",
+        "new_opd",
+        "source",
+        "created_at",
     )
 
     def has_add_permission(self, request):

@@ -281,7 +281,8 @@ def _bypass_head(match: _Match, primary: str, rules: Rules) -> _Match:
         primary,
         RULE_INVOLVES_HEAD,
         1.0,
-        f"Melibatkan pimpinan OPD{about} → {rules.opds.get(primary, primary)}, bukan ke OPD tersebut",
+        f"Melibatkan pimpinan OPD{about} → {rules.opds.get(primary, primary)}, "
+        "bukan ke OPD tersebut",
     )
 
 

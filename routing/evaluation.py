@@ -45,7 +45,9 @@ class Report:
 
     def per_label(self) -> dict[str, tuple[float, float, int]]:
         """label -> (precision, recall, support)."""
-        labels = {expected for expected, _ in self.pairs} | {predicted for _, predicted in self.pairs}
+        labels = {expected for expected, _ in self.pairs} | {
+            predicted for _, predicted in self.pairs
+        }
         result = {}
         for label in sorted(labels):
             true_positive = self.pairs[(label, label)]

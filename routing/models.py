@@ -1,4 +1,4 @@
-"""The city directory: kecamatan and kelurahan, OPDs, and services with their published standards."""
+"""The city directory: kecamatan and kelurahan, OPDs, and services with their standards."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -97,7 +97,9 @@ class Service(models.Model):
         blank=True,
         related_name="services",
         verbose_name=_("responsible OPD"),
-        help_text=_("Leave empty for a local service handled by the kecamatan office of the place."),
+        help_text=_(
+            "Leave empty for a local service handled by the kecamatan office of the place."
+        ),
     )
     location_based = models.BooleanField(
         _("handled by the kecamatan office of the place"), default=False
@@ -108,9 +110,7 @@ class Service(models.Model):
         blank=True,
         help_text=_("0 for a free service; empty when the official fee is not known."),
     )
-    fee_confirmed = models.BooleanField(
-        _("fee confirmed from a published source"), default=False
-    )
+    fee_confirmed = models.BooleanField(_("fee confirmed from a published source"), default=False)
     requires_karcis = models.BooleanField(
         _("a karcis or receipt must be given"),
         default=False,
@@ -184,22 +184,38 @@ class TextRule(models.Model):
     weight = models.FloatField(
         _("weight"),
         default=1.0,
-        help_text=_("How strongly it points to the target: 0.5 a hint, 1 a clear sign, 3 decisive."),
+        help_text=_(
+            "How strongly it points to the target: 0.5 a hint, 1 a clear sign, 3 decisive."
+        ),
     )
     target = models.CharField(_("points to"), max_length=16, choices=Target.choices)
     opd = models.ForeignKey(
-        Opd, on_delete=models.PROTECT, null=True, blank=True, related_name="text_rules",
-        limit_choices_to=_active_opd, verbose_name=_("OPD"),
+        Opd,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="text_rules",
+        limit_choices_to=_active_opd,
+        verbose_name=_("OPD"),
     )
     service = models.ForeignKey(
-        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="text_rules",
-        limit_choices_to={"is_active": True}, verbose_name=_("service"),
+        Service,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="text_rules",
+        limit_choices_to={"is_active": True},
+        verbose_name=_("service"),
     )
     category = models.CharField(
         _("only for"), max_length=8, choices=Category.choices, blank=True, default=""
     )
     kecamatan = models.ForeignKey(
-        Kecamatan, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Kecamatan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("only in kecamatan"),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -216,7 +232,9 @@ class TextRule(models.Model):
                     models.Q(target="opd", opd__isnull=False, service__isnull=True)
                     | models.Q(target="service", opd__isnull=True, service__isnull=False)
                     | models.Q(
-                        target__in=["local_office", "outside"], opd__isnull=True, service__isnull=True
+                        target__in=["local_office", "outside"],
+                        opd__isnull=True,
+                        service__isnull=True,
                     )
                 ),
                 name="text_rule_target_matches",
@@ -265,8 +283,11 @@ class OversightRule(models.Model):
     when = models.CharField(_("when"), max_length=16, choices=When.choices)
     mode = models.CharField(_("then"), max_length=8, choices=Mode.choices)
     opd = models.ForeignKey(
-        Opd, on_delete=models.PROTECT, related_name="oversight_rules",
-        limit_choices_to=_active_opd, verbose_name=_("OPD"),
+        Opd,
+        on_delete=models.PROTECT,
+        related_name="oversight_rules",
+        limit_choices_to=_active_opd,
+        verbose_name=_("OPD"),
     )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -98,8 +98,15 @@ def _active_text_rules():
         .exclude(opd__is_active=False)
         .exclude(service__is_active=False)
         .values(
-            "id", "kind", "pattern", "weight", "target", "opd__code", "service__code",
-            "category", "kecamatan__code",
+            "id",
+            "kind",
+            "pattern",
+            "weight",
+            "target",
+            "opd__code",
+            "service__code",
+            "category",
+            "kecamatan__code",
         )
     )
 

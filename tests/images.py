@@ -30,7 +30,7 @@ XMP_PACKET = (
     b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
     b'<rdf:Description xmlns:exif="http://ns.adobe.com/exif/1.0/" '
     b'exif:GPSLatitude="3,47.75S" exif:GPSLongitude="102,15.83E"/>'
-    b"</rdf:RDF></x:xmpmeta><?xpacket end=\"w\"?>"
+    b'</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
 )
 HTML_PAYLOAD = b"<html><body><script>alert('polyglot')</script></body></html>"
 

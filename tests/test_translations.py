@@ -35,8 +35,16 @@ COMPILED = CATALOGUE.with_suffix(".mo")
 
 # What `make messages` runs, for the Indonesian catalogue of the "django" domain.
 MAKEMESSAGES = [
-    "makemessages", "--locale", "id", "--no-obsolete",
-    "--ignore", ".venv/*", "--ignore", "tests/*", "--ignore", "staticfiles/*",
+    "makemessages",
+    "--locale",
+    "id",
+    "--no-obsolete",
+    "--ignore",
+    ".venv/*",
+    "--ignore",
+    "tests/*",
+    "--ignore",
+    "staticfiles/*",
 ]
 # Top-level entries of the project that hold no source strings (or are not the project's).
 NOT_SOURCE = {"tests", "staticfiles", "media", "var", "test-artifacts", "node_modules"}
@@ -167,7 +175,8 @@ def project_copy(target: Path) -> Path:
             continue
         if child.is_dir():
             shutil.copytree(
-                child, target / child.name,
+                child,
+                target / child.name,
                 ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.mo"),
             )
         elif child.suffix == ".py":
@@ -184,7 +193,11 @@ def test_no_source_string_is_missing_from_the_catalogue(tmp_path):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "PYTHONPATH": str(copy)}
     result = subprocess.run(
         [sys.executable, "manage.py", *MAKEMESSAGES],
-        cwd=copy, env=env, capture_output=True, text=True, timeout=300,
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, f"makemessages failed:\n{result.stdout}\n{result.stderr}"
 
@@ -196,7 +209,8 @@ def test_no_source_string_is_missing_from_the_catalogue(tmp_path):
         committed_file = ROOT / relative
         committed = (
             {(e.msgctxt, e.msgid) for e in live_entries(polib.pofile(str(committed_file)))}
-            if committed_file.exists() else set()
+            if committed_file.exists()
+            else set()
         )
         fresh = {(e.msgctxt, e.msgid) for e in live_entries(polib.pofile(str(fresh_file)))}
         missing += [

@@ -27,6 +27,7 @@ from complaints.services import (
     complaint_reporter_message,
     complaint_reporter_photos,
     complaint_submit,
+    complaint_withdraw,
 )
 
 MSG_RECEIPT_UNKNOWN = _("No complaint matches this receipt. Check the 16 digits and try again.")
@@ -84,7 +85,9 @@ class ComplaintSubmitApi(_AnonymousApi):
     class OutputSerializer(ComplaintPublicSerializer):
         receipt = serializers.CharField()
 
-    @documented(request=ComplaintInput, response=OutputSerializer, status=201, errors=(400, 413, 415, 429))
+    @documented(
+        request=ComplaintInput, response=OutputSerializer, status=201, errors=(400, 413, 415, 429)
+    )
     def post(self, request):
         data = ComplaintInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -100,6 +103,7 @@ class ComplaintTrackApi(_AnonymousApi):
         events = serializers.SerializerMethodField()
         can_reply = serializers.SerializerMethodField()
         can_rate = serializers.SerializerMethodField()
+        withdrawn = serializers.SerializerMethodField()
 
         def get_events(self, complaint) -> list[dict]:
             return EventSerializer(events_for_reporter(complaint), many=True).data
@@ -109,6 +113,9 @@ class ComplaintTrackApi(_AnonymousApi):
 
         def get_can_rate(self, complaint) -> bool:
             return complaint.awaits_reporter_decision
+
+        def get_withdrawn(self, complaint) -> bool:
+            return complaint.withdrawn_at is not None
 
     @documented(request=ReceiptInput, response=OutputSerializer, errors=(400, 404, 429))
     def post(self, request):
@@ -129,11 +136,16 @@ def _tracked(request, complaint, status_code=status.HTTP_200_OK) -> Response:
 
 
 class ReporterMessageApi(_AnonymousApi):
-    """``POST track/messages/`` ``{"receipt", "body"}``: the reporter answers or adds information."""
+    """``POST track/messages/`` ``{"receipt", "body"}``: the reporter answers or adds to it."""
 
     throttle_scope = "submit"
 
-    @documented(request=ReporterMessageInput, response=ComplaintTrackApi.OutputSerializer, status=201, errors=(400, 404, 409, 429))
+    @documented(
+        request=ReporterMessageInput,
+        response=ComplaintTrackApi.OutputSerializer,
+        status=201,
+        errors=(400, 404, 409, 429),
+    )
     def post(self, request):
         data = ReporterMessageInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -152,7 +164,12 @@ class ReporterPhotosApi(_AnonymousApi):
             child=serializers.FileField(allow_empty_file=True), allow_empty=False
         )
 
-    @documented(request=InputSerializer, response=ComplaintTrackApi.OutputSerializer, status=201, errors=(400, 404, 409, 413, 415, 429))
+    @documented(
+        request=InputSerializer,
+        response=ComplaintTrackApi.OutputSerializer,
+        status=201,
+        errors=(400, 404, 409, 413, 415, 429),
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -166,7 +183,11 @@ class ReporterDecisionApi(_AnonymousApi):
 
     throttle_scope = "track"
 
-    @documented(request=ReporterDecisionInput, response=ComplaintTrackApi.OutputSerializer, errors=(400, 404, 409, 429))
+    @documented(
+        request=ReporterDecisionInput,
+        response=ComplaintTrackApi.OutputSerializer,
+        errors=(400, 404, 409, 429),
+    )
     def post(self, request):
         data = ReporterDecisionInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -176,4 +197,24 @@ class ReporterDecisionApi(_AnonymousApi):
             accept=data.validated_data["accept"],
             ratings=data.validated_data["ratings"],
         )
+        return _tracked(request, complaint)
+
+
+class ReporterWithdrawApi(_AnonymousApi):
+    """``POST track/withdraw/`` ``{"receipt"}``: the reporter withdraws the complaint; it closes
+    and what they wrote and sent is deleted. 409 while it is on legal hold."""
+
+    throttle_scope = "track"
+
+    @documented(
+        request=ReceiptInput,
+        response=ComplaintTrackApi.OutputSerializer,
+        errors=(400, 404, 409, 429),
+    )
+    def post(self, request):
+        data = ReceiptInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        complaint = _reporter_complaint(data.validated_data["receipt"])
+        complaint_withdraw(complaint=complaint)
+        complaint.refresh_from_db()
         return _tracked(request, complaint)

@@ -27,7 +27,13 @@ class PublicFiguresApi(APIView):
     throttle_scope = "preview"
     renderer_classes = [JSONRenderer, CsvRenderer]
     csv_fields = (
-        "opd", "name", "received", "deadline_compliance", "ikm", "ikm_category", "zone",
+        "opd",
+        "name",
+        "received",
+        "deadline_compliance",
+        "ikm",
+        "ikm_category",
+        "zone",
         "zone_score",
     )
 

@@ -31,7 +31,11 @@ class RoutingPreviewApi(_AnonymousApi):
         data.is_valid(raise_exception=True)
         preview = complaint_preview(**data.to_service_kwargs())
         decision = preview.decision
-        names = dict(Opd.objects.filter(code__in=[decision.opd, *decision.oversight]).values_list("code", "name"))
+        names = dict(
+            Opd.objects.filter(code__in=[decision.opd, *decision.oversight]).values_list(
+                "code", "name"
+            )
+        )
         output = {
             "opd": {"code": decision.opd, "name": names[decision.opd]} if decision.opd else None,
             "status": decision.status,

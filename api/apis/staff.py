@@ -1,16 +1,15 @@
 """The staff API: scoped complaint lists and details, evidence files, and every action staff
 take on the pages (status changes, replies and notes, reassignment, "bukan kewenangan" requests
-and their decisions, merges).
+and their decisions, merges, the public summary).
 
 Who sees and may do what is decided in ``complaints.access``: a complaint out of the user's
 scope is a 404, never a 403 that would confirm it exists. Each action validates its input with
-the same ``complaints.staff_inputs`` as the pages and calls the same service.
+the same ``complaints.staff_inputs`` as the pages and calls the same service. Every list, detail,
+photo and action is recorded in the access audit (``complaints.audit``), as on the pages.
 """
 
 from dataclasses import asdict
 
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -28,13 +27,14 @@ from complaints.access import (
     complaints_visible_to,
     event_time,
     events_visible_to,
-    evidence_visible_to,
     reroute_requests_of,
     sees_photo_hashes,
     shown_time,
 )
+from complaints.audit import access_record
+from complaints.files import evidence_response
 from complaints.filters import ComplaintFilter
-from complaints.models import Status
+from complaints.models import AccessRecord, Status
 from complaints.selectors import (
     complaint_delay_check,
     complaint_fee_check,
@@ -42,7 +42,9 @@ from complaints.selectors import (
     complaint_get_for_staff,
 )
 from complaints.services import (
+    complaint_legal_hold,
     complaint_merge,
+    complaint_public_summary,
     complaint_reassign,
     complaint_reroute_request,
     complaint_staff_message,
@@ -52,7 +54,7 @@ from complaints.services import (
 
 
 class TokenObtainApi(ObtainAuthToken):
-    """``POST auth/token/`` ``{"username", "password"}`` -> ``{"token"}``; login attempts are limited."""
+    """``POST auth/token/`` ``{"username", "password"}`` -> ``{"token"}``; attempts are limited."""
 
     permission_classes = [AllowAny]
     throttle_classes = [AnonymousScopedThrottle]
@@ -98,7 +100,9 @@ LIST_FILTERS = [
 class StaffComplaintListApi(APIView):
     permission_classes = [IsAuthenticated]
 
-    @documented(response=ComplaintListItemSerializer(many=True), errors=(400, 401), parameters=LIST_FILTERS)
+    @documented(
+        response=ComplaintListItemSerializer(many=True), errors=(400, 401), parameters=LIST_FILTERS
+    )
     def get(self, request):
         queryset = complaints_visible_to(request.user).select_related(
             "opd", "service", "kecamatan", "kelurahan"
@@ -108,6 +112,7 @@ class StaffComplaintListApi(APIView):
             raise serializers.ValidationError(filtered.errors)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(filtered.qs, request, view=self)
+        access_record(request.user, page, AccessRecord.Action.LIST)
         items = ComplaintListItemSerializer(page, many=True, context={"request": request})
         return paginator.get_paginated_response(items.data)
 
@@ -136,6 +141,9 @@ class StaffComplaintDetailApi(APIView):
         karcis_given = serializers.BooleanField(allow_null=True)
         applied_date = serializers.DateField(allow_null=True)
         involves_head = serializers.BooleanField()
+        public_summary = serializers.CharField()
+        legal_hold = serializers.BooleanField()
+        withdrawn = serializers.SerializerMethodField()
         oversight = serializers.SerializerMethodField()
         routing = serializers.SerializerMethodField()
         fee_check = serializers.SerializerMethodField()
@@ -148,6 +156,10 @@ class StaffComplaintDetailApi(APIView):
 
         def get_oversight(self, complaint) -> list[str]:
             return [opd.code for opd in complaint.oversight.all()]
+
+        def get_withdrawn(self, complaint) -> bool:
+            """Withdrawn by the reporter (when: only as its events tell, to the hour)."""
+            return complaint.withdrawn_at is not None
 
         def get_routing(self, complaint) -> dict:
             return {
@@ -178,7 +190,7 @@ class StaffComplaintDetailApi(APIView):
                     "width": item.width,
                     "height": item.height,
                 }
-                for item in complaint.evidence.all()
+                for item in complaint.evidence.filter(purged_at__isnull=True)  # files kept
             ]
 
         def get_events(self, complaint) -> list[dict]:
@@ -213,6 +225,7 @@ class StaffComplaintDetailApi(APIView):
     @documented(response=OutputSerializer, errors=(401, 404))
     def get(self, request, reference):
         complaint = complaint_get_for_staff(user=request.user, reference=reference)
+        access_record(request.user, [complaint], AccessRecord.Action.VIEW)
         return Response(self.OutputSerializer(complaint, context={"request": request}).data)
 
 
@@ -226,6 +239,7 @@ class _StaffActionApi(APIView):
 
     permission_classes = [IsAuthenticated]
     input_class: type[serializers.Serializer]
+    action_name: str  # as the access audit records it: the staff page's name of the action
     status_code = status.HTTP_200_OK
 
     def post(self, request, reference):
@@ -235,6 +249,7 @@ class _StaffActionApi(APIView):
         )
         data.is_valid(raise_exception=True)
         self.act(request.user, complaint, **data.validated_data)
+        access_record(request.user, [complaint], AccessRecord.Action.ACT, detail=self.action_name)
         complaint = complaint_get_after_action(complaint=complaint)
         return Response(Detail(complaint, context={"request": request}).data, self.status_code)
 
@@ -244,6 +259,7 @@ class _StaffActionApi(APIView):
 
 class StaffTransitionApi(_StaffActionApi):
     input_class = staff_inputs.TransitionInput
+    action_name = "transition"
 
     @documented(request=input_class, response=Detail, errors=ACTION_ERRORS)
     def post(self, request, reference):
@@ -255,6 +271,7 @@ class StaffTransitionApi(_StaffActionApi):
 
 class StaffMessageApi(_StaffActionApi):
     input_class = staff_inputs.StaffMessageInput
+    action_name = "message"
     status_code = status.HTTP_201_CREATED
 
     @documented(request=input_class, response=Detail, status=201, errors=ACTION_ERRORS)
@@ -267,6 +284,7 @@ class StaffMessageApi(_StaffActionApi):
 
 class StaffReassignApi(_StaffActionApi):
     input_class = staff_inputs.ReassignInput
+    action_name = "reassign"
 
     @documented(request=input_class, response=Detail, errors=ACTION_ERRORS)
     def post(self, request, reference):
@@ -280,6 +298,7 @@ class StaffRerouteRequestApi(_StaffActionApi):
     """The handling office: "bukan kewenangan kami", with the office it belongs to."""
 
     input_class = staff_inputs.RerouteRequestInput
+    action_name = "reroute"
     status_code = status.HTTP_201_CREATED
 
     @documented(request=input_class, response=Detail, status=201, errors=ACTION_ERRORS)
@@ -294,6 +313,7 @@ class StaffRerouteDecisionApi(_StaffActionApi):
     """The coordinator or the Inspektorat approves or declines a pending reroute request."""
 
     input_class = staff_inputs.RerouteDecisionInput
+    action_name = "decide_reroute"
 
     @documented(request=input_class, response=Detail, errors=ACTION_ERRORS)
     def post(self, request, reference):
@@ -307,6 +327,7 @@ class StaffMergeApi(_StaffActionApi):
     """The triage desk merges this complaint, a duplicate, into the original (``into``)."""
 
     input_class = staff_inputs.MergeInput
+    action_name = "merge"
 
     @documented(request=input_class, response=Detail, errors=ACTION_ERRORS)
     def post(self, request, reference):
@@ -314,6 +335,36 @@ class StaffMergeApi(_StaffActionApi):
 
     def act(self, user, complaint, *, into, reason):
         complaint_merge(user=user, duplicate=complaint, original=into, reason=reason)
+
+
+class StaffPublicSummaryApi(_StaffActionApi):
+    """The handling office, the desk or oversight writes (and so approves) the public summary
+    the de-identified export carries; empty withdraws it. Not the mayor's office (403)."""
+
+    input_class = staff_inputs.PublicSummaryInput
+    action_name = "summary"
+
+    @documented(request=input_class, response=Detail, errors=ACTION_ERRORS)
+    def post(self, request, reference):
+        return super().post(request, reference)
+
+    def act(self, user, complaint, *, summary):
+        complaint_public_summary(user=user, complaint=complaint, text=summary)
+
+
+class StaffLegalHoldApi(_StaffActionApi):
+    """The Inspektorat (or an admin) sets or lifts the legal hold: while set, nothing of the
+    complaint is purged and its reporter cannot withdraw it. Others 403."""
+
+    input_class = staff_inputs.LegalHoldInput
+    action_name = "legal_hold"
+
+    @documented(request=input_class, response=Detail, errors=ACTION_ERRORS)
+    def post(self, request, reference):
+        return super().post(request, reference)
+
+    def act(self, user, complaint, *, hold, reason):
+        complaint_legal_hold(user=user, complaint=complaint, hold=hold, reason=reason)
 
 
 class StaffEvidenceApi(APIView):
@@ -324,8 +375,4 @@ class StaffEvidenceApi(APIView):
 
     @documented(response=None, errors=(401, 404))
     def get(self, request, evidence_id):
-        evidence = get_object_or_404(evidence_visible_to(request.user), pk=evidence_id)
-        field = evidence.thumbnail if self.size == "thumb" else evidence.image
-        response = FileResponse(field.open("rb"), content_type="image/jpeg")
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return evidence_response(request.user, evidence_id, thumbnail=self.size == "thumb")

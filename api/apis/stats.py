@@ -25,7 +25,9 @@ class _StatsApi(APIView):
 
     @documented(response=OpenApiTypes.OBJECT, errors=(400, 401, 403), parameters=PERIOD)
     def get(self, request):
-        period = dashboard.period_parse(request.query_params.get("from"), request.query_params.get("to"))
+        period = dashboard.period_parse(
+            request.query_params.get("from"), request.query_params.get("to")
+        )
         return Response(type(self).selector(period))
 
 
@@ -39,10 +41,15 @@ class StatsTrendApi(_StatsApi):
     @documented(
         response=OpenApiTypes.OBJECT,
         errors=(400, 401, 403),
-        parameters=[*PERIOD, query("group_by", "category (default) or opd", enum=["category", "opd"])],
+        parameters=[
+            *PERIOD,
+            query("group_by", "category (default) or opd", enum=["category", "opd"]),
+        ],
     )
     def get(self, request):
-        period = dashboard.period_parse(request.query_params.get("from"), request.query_params.get("to"))
+        period = dashboard.period_parse(
+            request.query_params.get("from"), request.query_params.get("to")
+        )
         return Response(dashboard.trend(period, request.query_params.get("group_by", "category")))
 
 
@@ -50,12 +57,29 @@ class StatsOpdsApi(_StatsApi):
     selector = staticmethod(dashboard.opd_table)
     # The CSV header of an empty period (the rows' keys otherwise; the tests keep them equal).
     csv_fields = (
-        "opd", "name", "received", "open", "overdue", "deadline_compliance",
-        "median_first_response_days", "ikm", "ikm_category", "ikm_responses", "zone_score", "zone",
+        "opd",
+        "name",
+        "received",
+        "open",
+        "overdue",
+        "deadline_compliance",
+        "median_first_response_days",
+        "ikm",
+        "ikm_category",
+        "ikm_responses",
+        "zone_score",
+        "zone",
         "excess_total",
     )
 
 
 class StatsHotspotsApi(_StatsApi):
     selector = staticmethod(dashboard.hotspots)
-    csv_fields = ("kelurahan", "kelurahan_name", "service", "service_name", "reports", "excess_total")
+    csv_fields = (
+        "kelurahan",
+        "kelurahan_name",
+        "service",
+        "service_name",
+        "reports",
+        "excess_total",
+    )

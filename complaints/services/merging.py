@@ -10,12 +10,15 @@ shared resolution takes their complaint back out of the merge (``duplicate_detac
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints import rollups
 from complaints.access import Action, acting_role, writer_office
 from complaints.exceptions import Conflict, InvalidInput
 from complaints.models import Complaint, Event, Visibility
+from complaints.selectors import working_calendar
+from complaints.services.deadlines import Cause, deadlines_update
 from complaints.services.transitions import complaint_transition, event_append
 from complaints.workflow import Role
 
@@ -26,19 +29,20 @@ MSG_MERGE_CLOSED = _("A closed complaint cannot be merged.")
 TEXT_DUPLICATE = "Ditangani bersama laporan lain tentang hal yang sama"
 TEXT_ORIGINAL = "Laporan lain tentang hal yang sama ditangani bersama laporan ini"
 TEXT_DETACHED = "Pelapor belum puas; laporan ini ditangani tersendiri lagi"
+TEXT_RELEASED = "Laporan ini kembali ditangani tersendiri"
 
 
 def complaint_merge(*, user, duplicate: Complaint, original: Complaint, reason: str = "") -> Event:
     """The triage desk merges ``duplicate`` into ``original``; returns the duplicate's event."""
     if duplicate.pk == original.pk:
         raise InvalidInput.on_field("into", MSG_MERGE_SELF)
-    if not original.is_open or original.merged_into_id is not None:
-        raise InvalidInput.on_field("into", MSG_MERGE_TARGET)
     acting_role(user, duplicate, Action.MERGE)
     with transaction.atomic():
-        # Lock both rows in one order, so two merges cannot deadlock.
+        # Lock both rows in one order, so two merges cannot deadlock; then check them as locked.
         for row in sorted((duplicate, original), key=lambda complaint: str(complaint.pk)):
             row.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+        if not original.is_open or original.merged_into_id is not None:
+            raise InvalidInput.on_field("into", MSG_MERGE_TARGET)
         if not duplicate.is_open:
             raise Conflict(str(MSG_MERGE_CLOSED))
         if duplicate.duplicates.exists():
@@ -55,33 +59,40 @@ def complaint_merge(*, user, duplicate: Complaint, original: Complaint, reason: 
                 office=writer_office(user),
                 actor=user,
             )
-        event_append(
-            complaint=original, kind=Event.Kind.MERGED, text=TEXT_ORIGINAL, actor=user
-        )
+        event_append(complaint=original, kind=Event.Kind.MERGED, text=TEXT_ORIGINAL, actor=user)
         _follow(duplicate, original)
         return event
 
 
-def duplicates_follow(*, original: Complaint, reply: Event | None = None) -> None:
-    """After staff act on ``original``: its duplicates take its office and status, and the
-    office's public ``reply`` (never anything a reporter wrote)."""
+def duplicates_follow(*, original: Complaint, reply: Event | None = None, text: str = "") -> None:
+    """After staff act on ``original``: its duplicates take its office and status (with the
+    status change's ``text``: the question, the action taken, the reason), and the office's
+    public ``reply`` — never anything a reporter wrote."""
     for duplicate in original.duplicates.select_for_update():
         if not duplicate.is_open:
             continue  # its reporter has accepted: their complaint is theirs to close
-        _follow(duplicate, original)
+        _follow(duplicate, original, text=text)
         if reply is not None:
             event_append(
                 complaint=duplicate, kind=Event.Kind.MESSAGE, text=reply.text, actor=reply.actor
             )
 
 
-def _follow(duplicate: Complaint, original: Complaint) -> None:
+def _follow(duplicate: Complaint, original: Complaint, *, text: str = "") -> None:
     if duplicate.opd_id != original.opd_id:
         with rollups.tracking(duplicate):
             duplicate.opd_id = original.opd_id
             duplicate.save(update_fields=["opd"])
+        if original.opd_id is not None:
+            event_append(
+                complaint=duplicate,
+                kind=Event.Kind.REASSIGNED,
+                text=f"Ditangani oleh {original.opd.name}",
+            )
     if duplicate.status != original.status:
-        complaint_transition(complaint=duplicate, target=original.status, role=Role.FOLLOW)
+        complaint_transition(
+            complaint=duplicate, target=original.status, role=Role.FOLLOW, text=text
+        )
 
 
 def duplicate_detach(duplicate: Complaint) -> None:
@@ -89,3 +100,17 @@ def duplicate_detach(duplicate: Complaint) -> None:
     duplicate.merged_into = None
     duplicate.save(update_fields=["merged_into"])
     event_append(complaint=duplicate, kind=Event.Kind.MERGED, text=TEXT_DETACHED)
+
+
+def duplicates_release(*, original: Complaint) -> None:
+    """The original is withdrawn by its reporter: each open duplicate is handled on its own
+    again, where it stands, with its own deadline (nothing of the withdrawal reaches it)."""
+    calendar = working_calendar()
+    for duplicate in original.duplicates.select_for_update():
+        if not duplicate.is_open:
+            continue
+        with rollups.tracking(duplicate):
+            duplicate.merged_into = None
+            deadlines_update(duplicate, cause=Cause.STATUS, now=timezone.now(), calendar=calendar)
+            duplicate.save()
+        event_append(complaint=duplicate, kind=Event.Kind.MERGED, text=TEXT_RELEASED)

@@ -1,4 +1,5 @@
-"""The reporter's side of the conversation: answers, more photos, and the verdict with ratings.
+"""The reporter's side of the conversation: answers, more photos, the verdict with ratings, and
+withdrawal.
 
 The receipt holder is the ``reporter`` role of the workflow; whether the complaint still takes
 their input is its own predicate (``Complaint.accepts_reporter_input``,
@@ -9,12 +10,15 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from complaints import rollups
 from complaints.exceptions import Conflict, InvalidInput
+from complaints.integrity import PURGE_WITHDRAWAL
 from complaints.models import Complaint, Event, Evidence, Rating, RatingElement, Status
-from complaints.services.merging import duplicate_detach
+from complaints.services.merging import duplicate_detach, duplicates_release
+from complaints.services.purging import content_purge
 from complaints.services.submission import (
     MSG_TOO_MANY_PHOTOS,
     evidence_files_delete,
@@ -31,6 +35,11 @@ MSG_NOT_RESOLVED = _(
 MSG_ALREADY_RATED = _("This complaint has been rated already.")
 MSG_RATING = _("Each rating is a whole number from 1 to 4.")
 MSG_REQUIRED_PHOTO = _("Choose at least one photo.")
+MSG_WITHDRAW_ON_HOLD = _(
+    "This complaint is being handled by law enforcement, so it cannot be withdrawn now."
+)
+TEXT_WITHDRAWN_STATUS = "Ditarik oleh pelapor"
+TEXT_WITHDRAWN = "Pelapor menarik laporan ini; isi laporan dan fotonya dihapus"
 
 
 def complaint_reporter_message(*, complaint: Complaint, body: str) -> Event:
@@ -110,3 +119,41 @@ def complaint_reporter_decision(
             if accept
             else "Pelapor belum puas dengan penyelesaian; pengaduan dibuka kembali",
         )
+
+
+def complaint_withdraw(*, complaint: Complaint) -> Event | None:
+    """The reporter withdraws their complaint: it closes (if open) with their reason, and what
+    they wrote and sent is removed at once (``services.purging``), files after commit. Refused
+    while the complaint is on legal hold. Withdrawing again removes only what is left (a
+    complaint reopened since may hold new messages); None when nothing was left to do."""
+    with transaction.atomic():
+        complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+        if complaint.legal_hold:
+            raise Conflict(str(MSG_WITHDRAW_ON_HOLD))
+        was_open = complaint.is_open
+        if complaint.withdrawn_at is not None and not was_open and not _reporter_content(complaint):
+            return None
+        if was_open:
+            complaint_transition(
+                complaint=complaint,
+                target=Status.CLOSED,
+                role=Role.REPORTER,
+                text=TEXT_WITHDRAWN_STATUS,
+            )
+            duplicates_release(original=complaint)
+        complaint.withdrawn_at = timezone.now()
+        complaint.save(update_fields=["withdrawn_at", "updated_at"])
+        event = event_append(complaint=complaint, kind=Event.Kind.WITHDRAWN, text=TEXT_WITHDRAWN)
+        purged = content_purge(complaint=complaint, rule=PURGE_WITHDRAWAL, texts=True, photos=True)
+        return purged or event
+
+
+def _reporter_content(complaint: Complaint) -> bool:
+    """Whether anything the reporter wrote or sent is still there."""
+    return bool(
+        complaint.description
+        or complaint.evidence.filter(purged_at__isnull=True).exists()
+        or complaint.events.filter(kind=Event.Kind.REPORTER_MESSAGE, purged_at__isnull=True)
+        .exclude(text="")
+        .exists()
+    )

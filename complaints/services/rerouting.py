@@ -43,7 +43,9 @@ def complaint_apply_decision(
     complaint.routing_confidence = decision.confidence
     complaint.routing_reason = decision.reason[:500]
     if complaint.involves_head:
-        walled = decision.walled or (complaint.reported_opd.code if complaint.reported_opd else None)
+        walled = decision.walled or (
+            complaint.reported_opd.code if complaint.reported_opd else None
+        )
         # The Inspektorat itself is never walled off: it is where such complaints go.
         if walled and walled != settings.PORTAL_INSPEKTORAT_CODE:
             complaint.walled_opd = Opd.objects.filter(code=walled).first()

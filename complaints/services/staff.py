@@ -1,4 +1,5 @@
-"""What staff do to a complaint: status changes, replies and notes; and staff accounts. Every function takes the acting ``user``; the role it acts in is resolved by
+"""What staff do to a complaint: status changes, replies and notes, its public summary; and
+staff accounts. Every function takes the acting ``user``; the role it acts in is resolved by
 ``complaints.access``, the workflow table decides the move."""
 
 from django.contrib.auth import get_user_model
@@ -28,6 +29,10 @@ MSG_TRANSITION_BY_ACTION = _(
     "or merge a duplicate into its original to close it."
 )
 MSG_CLOSED_FOR_MESSAGES = _("The complaint is closed; no more messages can be added.")
+# System event texts are Indonesian (docs/product.md "Language"); the summary's own text never
+# goes into an event: the event says only that it changed, and who changed it.
+TEXT_SUMMARY_UPDATED = "Ringkasan publik diperbarui"
+TEXT_SUMMARY_WITHDRAWN = "Ringkasan publik ditarik"
 # Statuses whose move must say something to the reporter: the question, the action, the reason.
 _NEEDS_MESSAGE = {Status.NEEDS_INFO, Status.RESOLVED, Status.REJECTED, Status.REFERRED}
 
@@ -49,7 +54,7 @@ def complaint_staff_transition(
         event = complaint_transition(
             complaint=complaint, target=target, role=role, actor=user, text=message
         )
-        duplicates_follow(original=complaint)
+        duplicates_follow(original=complaint, text=message)
         return event
 
 
@@ -84,6 +89,26 @@ def complaint_staff_message(
         if public:
             duplicates_follow(original=complaint, reply=event)
         return event
+
+
+def complaint_public_summary(*, user, complaint: Complaint, text: str) -> Event:
+    """Write (and so approve) the complaint's public summary, the only complaint text the
+    de-identified export carries; empty withdraws it. Any status: it is often written at the
+    end. The event is an office note that says only that the summary changed."""
+    acting_role(user, complaint, Action.PUBLIC_SUMMARY)
+    text = (text or "").strip()
+    with transaction.atomic():
+        complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
+        complaint.public_summary = text
+        complaint.save(update_fields=["public_summary", "updated_at"])
+        return event_append(
+            complaint=complaint,
+            kind=Event.Kind.NOTE,
+            text=TEXT_SUMMARY_UPDATED if text else TEXT_SUMMARY_WITHDRAWN,
+            visibility=Visibility.OFFICE,
+            office=writer_office(user),
+            actor=user,
+        )
 
 
 def staff_account_ensure(

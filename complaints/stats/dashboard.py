@@ -121,7 +121,10 @@ def ikm_from_rollup(rows, *, by: str | None = None) -> dict | Ikm | None:
         key = row[by] if by else None
         grouped[key][row["element"]] = row["t"] / row["n"]
         counts[key] = max(counts[key], row["n"])
-    result = {key: ikm_from_element_means(list(means.values()), counts[key]) for key, means in grouped.items()}
+    result = {
+        key: ikm_from_element_means(list(means.values()), counts[key])
+        for key, means in grouped.items()
+    }
     return result if by else result.get(None)
 
 
@@ -153,7 +156,9 @@ def overview(period: Period) -> dict:
         "open": daily["open"],
         "overdue": _open_overdue(period, deadline="due_at"),
         "median_first_response_days": median_from_histogram(histogram),
-        "deadline_compliance": percent(daily["on_time"], daily["on_time"] + daily["late"] + open_late),
+        "deadline_compliance": percent(
+            daily["on_time"], daily["on_time"] + daily["late"] + open_late
+        ),
         "ikm": ikm.value if ikm else None,
         "ikm_category": ikm.category if ikm else None,
         "ikm_responses": ikm.responses if ikm else 0,
@@ -204,7 +209,11 @@ def trend(period: Period, group_by: str = "category", *, bucket: str = "week") -
     """
     if group_by not in TREND_GROUPS:
         raise InvalidInput.on_field("group_by", MSG_GROUP)
-    start_of, step = (_week_start, lambda d: d + timedelta(days=7)) if bucket == "week" else (_month_start, _next_month)
+    start_of, step = (
+        (_week_start, lambda d: d + timedelta(days=7))
+        if bucket == "week"
+        else (_month_start, _next_month)
+    )
     rows = list(
         StatDaily.objects.filter(period.rollup_filter())
         .values_list("day", group_by)
@@ -212,7 +221,9 @@ def trend(period: Period, group_by: str = "category", *, bucket: str = "week") -
         .values_list("day", group_by, "n")
     )
     rows = [(day, key or "triage", received) for day, key, received in rows]
-    keys = list(Category.values) if group_by == "category" else sorted({key for _d, key, _n in rows})
+    keys = (
+        list(Category.values) if group_by == "category" else sorted({key for _d, key, _n in rows})
+    )
     buckets: dict = {}
     first = start_of(period.start)
     while first <= period.end:  # every week or month of the period, empty ones too
@@ -239,9 +250,13 @@ def opd_table(period: Period) -> list[dict]:
         )
     }
     codes = dict(Opd.objects.values_list("pk", "code"))
-    overdue = {codes.get(pk): n for pk, n in _open_overdue(period, deadline="due_at", group="opd_id").items()}
+    overdue = {
+        codes.get(pk): n
+        for pk, n in _open_overdue(period, deadline="due_at", group="opd_id").items()
+    }
     open_late = {
-        codes.get(pk): n for pk, n in _open_overdue(period, deadline="resolve_due_at", group="opd_id").items()
+        codes.get(pk): n
+        for pk, n in _open_overdue(period, deadline="resolve_due_at", group="opd_id").items()
     }
     histograms: dict = defaultdict(dict)
     for opd, days, count in (

@@ -110,8 +110,9 @@ def _money(period: PublishedPeriod, total: int) -> int | None:
 def _excess_reports_by_month(period: PublishedPeriod) -> list[int]:
     """Reports with an excess fee received in each calendar month of the period (WIB)."""
     counts = dict.fromkeys((month.start for month in period.months()), 0)
+    received = Period(period.start, period.end).created_filter()
     rows = (
-        Complaint.objects.filter(Period(period.start, period.end).created_filter(), fee_excess__gt=0)
+        Complaint.objects.filter(received, fee_excess__gt=0)
         .order_by()
         .annotate(month=TruncMonth("created_at", tzinfo=WIB, output_field=DateField()))
         .values_list("month")

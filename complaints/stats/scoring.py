@@ -140,9 +140,7 @@ def published(values: list[int]) -> list:
     """Counts as the public may see them: 0 as 0, small ones suppressed (``suppressed``), the
     rest rounded (``rounded``). Two published tables that overlap then bound a hidden count to
     a range of at least two values, never to one."""
-    return [
-        value if value in (0, SUPPRESSED) else rounded(value) for value in suppressed(values)
-    ]
+    return [value if value in (0, SUPPRESSED) else rounded(value) for value in suppressed(values)]
 
 
 MONEY_MIN_CASES = 10

@@ -27,7 +27,8 @@ def _secret_key(debug: bool) -> str:
         return key
     if not debug:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it (and keep it: receipts depend on it) or run with DEBUG=true."
+            "SECRET_KEY is not set. Set it (and keep it: receipts depend on it) "
+            "or run with DEBUG=true."
         )
     return _local_secret_key()
 
@@ -123,7 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -228,6 +231,9 @@ PORTAL_DEADLINES = {
 # How often `make run`'s server runs the clocks (production: `manage.py run_clocks --loop`).
 PORTAL_CLOCKS_INTERVAL = float(env_str("PORTAL_CLOCKS_INTERVAL", "300"))
 PORTAL_INSPEKTORAT_CODE = "INSPEKTORAT"
+# The access audit notices a user who opens more than this many complaints in 24 hours on which
+# they hold no workflow role (complaints.audit).
+PORTAL_AUDIT_OUTSIDE_WORK_LIMIT = env_int("PORTAL_AUDIT_OUTSIDE_WORK_LIMIT", 20)
 # How often the outbox sweeper looks for committed events that were not published.
 PORTAL_OUTBOX_INTERVAL = float(env_str("PORTAL_OUTBOX_INTERVAL", "2"))
 # Websockets: a client must authenticate within this many seconds; every socket is closed (the
@@ -238,6 +244,10 @@ PORTAL_WS_MAX_AGE = 12 * 3600
 PORTAL_IN_PROCESS_JOBS = env_bool("PORTAL_IN_PROCESS_JOBS", False)
 # Below this confidence a complaint routed by its words alone waits for the coordinator.
 PORTAL_ROUTING_THRESHOLD = float(env_str("PORTAL_ROUTING_THRESHOLD", "0.4"))
+# Days after closure (closed, rejected, referred) before the reporter's photos, then their own
+# texts, are purged (complaints.retention); a complaint on legal hold is kept whole.
+PORTAL_RETENTION_PHOTOS_DAYS = env_int("PORTAL_RETENTION_PHOTOS_DAYS", 365)
+PORTAL_RETENTION_TEXT_DAYS = env_int("PORTAL_RETENTION_TEXT_DAYS", 730)
 
 # --- Auth and API -------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from django import template
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from complaints.access import can_read_audit as _can_read_audit
 from complaints.access import can_view_dashboard as _can_view_dashboard
 from complaints.checks import rupiah as _rupiah
 from complaints.models import Status
@@ -66,3 +67,8 @@ def get_item(mapping, key):
 @register.filter
 def can_view_dashboard(user) -> bool:
     return _can_view_dashboard(user)
+
+
+@register.filter
+def can_read_audit(user) -> bool:
+    return _can_read_audit(user)

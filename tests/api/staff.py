@@ -73,9 +73,7 @@ def page_url(reference: str) -> str:
 
 def token_for(client, username: str) -> str:
     """A token from ``POST auth/token/``, as a staff client gets it."""
-    response = client.post(
-        TOKEN_URL, {"username": username, "password": PASSWORD}, format="json"
-    )
+    response = client.post(TOKEN_URL, {"username": username, "password": PASSWORD}, format="json")
     assert response.status_code == 200, response.content
     return response.json()["token"]
 

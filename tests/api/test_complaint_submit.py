@@ -1,4 +1,5 @@
-"""``POST /api/v1/complaints/``: what a good report becomes (docs/interface.md "REST API", docs/product.md F1).
+"""``POST /api/v1/complaints/``: what a good report becomes (docs/interface.md "REST API",
+docs/product.md F1).
 
 The Parkir story end to end: routed to Dinas Perhubungan with an Inspektorat oversight copy, the
 fee check finds Rp8.000 too much and no karcis, the photos are stored re-encoded without EXIF

@@ -231,7 +231,7 @@ kepala-inspektorat     200     404    404     404     200
 """)
 
 # POST .../merge/ {"into": another complaint of the same kind} (page: action=merge), "Merge a
-# duplicate": the koordinator (or an admin) closes the duplicate into the original.
+# duplicate": the koordinator (or an admin) merges it into the original, which it then follows.
 MERGE = matrix("""
                       pungli  delay  triage  overdue  head
 anonymous              401     401    401     401     401
@@ -678,9 +678,13 @@ def test_api_reroute_decision(users, username, kind, expected):
 def assert_merged_as_asked(duplicate, original, before, username, expected) -> None:
     merged = Complaint.objects.get(pk=duplicate.pk)
     if expected == 200:
-        assert (merged.status, merged.merged_into_id) == (Status.CLOSED, original.pk)
+        # Merged: it follows the original (office and status; the same here, one kind), which
+        # is not moved by the merge.
+        assert merged.merged_into_id == original.pk
+        assert state_of(original)[:2] == before[1][:2] == (merged.status, merged.opd_id)
         told = original.events.order_by("-seq").first()
         assert (told.kind, told.actor.username) == (Event.Kind.MERGED, username)
+        assert merged.events.filter(kind=Event.Kind.MERGED).count() == 1
     else:
         assert (state_of(duplicate), state_of(original)) == before
         assert merged.merged_into_id is None
@@ -702,7 +706,9 @@ def test_api_merge(users, username, kind, expected):
     assert response.status_code == expected, response.content
     if expected == 200:
         body = response.json()
-        assert (body["reference"], body["status"]) == (duplicate.reference, Status.CLOSED)
+        assert (body["reference"], body["status"]) == (duplicate.reference, before[1][0])
+        # Staff act on the original from now on: nothing left to do on the duplicate but notes.
+        assert (body["allowed_transitions"], body["actions"]["merge"]) == ([], False)
     else:
         assert_error(response, expected, not_found_body(client))
     assert_merged_as_asked(duplicate, original, before, username, expected)
@@ -740,7 +746,9 @@ def finished(kind: str, users: dict) -> Complaint:
     complaint = complaint_make(kind)
     if kind == "triage":
         complaint_staff_transition(
-            user=users["koordinator"], complaint=complaint, target=Status.REJECTED,
+            user=users["koordinator"],
+            complaint=complaint,
+            target=Status.REJECTED,
             message="Iklan, bukan pengaduan.",
         )
     else:
@@ -762,7 +770,8 @@ def test_the_finished_complaints_are_seen_as_the_table_says(users):
         visible = set(complaints_visible_to(user).values_list("pk", flat=True))
         for kind, complaint in complaints.items():
             assert (complaint.pk in visible) == (VISIBLE_CLOSED[(username, kind)] == "Y"), (
-                username, kind
+                username,
+                kind,
             )
 
 
@@ -770,7 +779,9 @@ def assert_reopened_as_asked(complaint, before, username, expected) -> None:
     if expected == 200:
         event = complaint.events.order_by("-seq").first()
         assert (event.kind, event.status, event.actor.username) == (
-            Event.Kind.STATUS, Status.IN_PROGRESS, username
+            Event.Kind.STATUS,
+            Status.IN_PROGRESS,
+            username,
         )
         assert Complaint.objects.get(pk=complaint.pk).status == Status.IN_PROGRESS
     else:
@@ -822,8 +833,12 @@ def offered(username: str, kind: str) -> dict[str, bool]:
 
 @pytest.mark.parametrize(
     "username, kind",
-    [(username, kind) for username in [PLAIN, *ACCOUNTS] for kind in KINDS
-     if VISIBLE[(username, kind)] == "Y"],
+    [
+        (username, kind)
+        for username in [PLAIN, *ACCOUNTS]
+        for kind in KINDS
+        if VISIBLE[(username, kind)] == "Y"
+    ],
 )
 def test_the_detail_and_the_page_offer_exactly_the_allowed_actions(users, username, kind):
     complaint = complaint_make(kind)

@@ -10,7 +10,8 @@ The reporter holds nothing but the receipt (``track/``, ``track/messages/``, ``t
    resolved again, accepts with the four SKM ratings: closed, ratings kept with OPD and service.
 4. The Inspektorat reopens the closed case and refers it to law enforcement.
 5. The koordinator routes a complaint out of triage, rejects spam with a reason the reporter
-   reads, and merges a duplicate, whose receipt then opens the original's timeline.
+   reads, and merges a duplicate: it follows the original (office, status, the office's
+   replies) while each reporter reads, answers and decides only their own complaint.
 6. Dinas Perhubungan says "bukan kewenangan kami"; the koordinator declines, then approves a
    second request to another office than suggested: the reporter reads only "Dialihkan ke …".
 7. The walikota reads everything and can act on nothing (403), photos included.
@@ -194,11 +195,20 @@ def test_the_reporter_and_the_office_talk_until_the_case_is_closed(staff, report
     ]
     assert seqs_are_1_to_n(done)
     # The office sees the whole history, with the rating, in order.
-    statuses = [e["status"] for e in dishub.get(detail_url(reference)).json()["events"]
-                if e["kind"] == "status"]
+    statuses = [
+        e["status"]
+        for e in dishub.get(detail_url(reference)).json()["events"]
+        if e["kind"] == "status"
+    ]
     assert statuses == [
-        "received", "assigned", "needs_info", "in_progress", "resolved", "in_progress",
-        "resolved", "closed",
+        "received",
+        "assigned",
+        "needs_info",
+        "in_progress",
+        "resolved",
+        "in_progress",
+        "resolved",
+        "closed",
     ]
 
 
@@ -231,7 +241,9 @@ def test_the_inspektorat_reopens_a_closed_case_and_refers_it(staff, reporter):
     assert referred["allowed_transitions"] == []
     tracked = track(reporter, receipt)
     assert (tracked["status"], tracked["can_reply"], tracked["can_rate"]) == (
-        "referred", False, False
+        "referred",
+        False,
+        False,
     )
     assert tail(tracked, 2) == [("status", "in_progress", ""), ("status", "referred", REFERRAL)]
     actors = [e["actor"] for e in referred["events"][-2:]]
@@ -279,54 +291,94 @@ def test_the_koordinator_rejects_spam_with_a_reason_the_reporter_reads(staff, re
     receipt, reference = submit(reporter, SPAM)
     assert track(reporter, receipt)["status"] == "triage"
 
-    rejected = act(staff("koordinator"), reference, "transition",
-                   {"to": "rejected", "message": SPAM_REASON})
+    rejected = act(
+        staff("koordinator"), reference, "transition", {"to": "rejected", "message": SPAM_REASON}
+    )
 
     assert rejected["status"] == "rejected"
     tracked = track(reporter, receipt)
     assert (tracked["status"], tracked["can_reply"], tracked["can_rate"]) == (
-        "rejected", False, False
+        "rejected",
+        False,
+        False,
     )
     assert tail(tracked, 1) == [("status", "rejected", SPAM_REASON)]
-    refused = reporter.post("/api/v1/track/messages/", {"receipt": receipt, "body": "Kenapa?"},
-                            format="json")
+    refused = reporter.post(
+        "/api/v1/track/messages/", {"receipt": receipt, "body": "Kenapa?"}, format="json"
+    )
     assert refused.status_code == 409
 
 
-def test_a_merged_duplicates_receipt_opens_the_original(staff, reporter):
+MERGED_DUPLICATE = "Ditangani bersama laporan lain tentang hal yang sama"
+MERGED_ORIGINAL = "Laporan lain tentang hal yang sama ditangani bersama laporan ini"
+DUPLICATE_STORY = {**PARKIR_STORY, "description": "Jukir pasar minta 10 ribu, tanpa karcis lagi."}
+
+
+def test_a_merged_duplicate_follows_the_original_and_each_reporter_reads_their_own(staff, reporter):
     original_receipt, original = submit(reporter, PARKIR_STORY)
-    duplicate_receipt, duplicate = submit(
-        reporter,
-        {**PARKIR_STORY, "description": "Jukir pasar minta 10 ribu, tidak ada karcis lagi."},
-    )
-    act(staff("kepala-dishub"), original, "transition", {"to": "in_progress"})
-    koordinator = staff("koordinator")
+    duplicate_receipt, duplicate = submit(reporter, DUPLICATE_STORY)
+    dishub, koordinator = staff("kepala-dishub"), staff("koordinator")
+    act(dishub, original, "transition", {"to": "in_progress"})
     assert koordinator.get(detail_url(duplicate)).json()["actions"]["merge"] is True
 
     merged = act(koordinator, duplicate, "merge", {"into": original, "reason": "Lokasi sama."})
 
-    assert merged["reference"] == duplicate
+    # The duplicate follows the original: its status now, and nothing left to do on it but notes.
+    assert (merged["reference"], merged["status"]) == (duplicate, "in_progress")
+    assert merged == koordinator.get(detail_url(duplicate)).json()
+    assert merged["allowed_transitions"] == []
+    assert merged["actions"]["merge"] is False
+    assert "Lokasi sama." in [e["text"] for e in merged["events"] if not e["public"]]
+    # Each receipt opens its own complaint, told it is handled together with another.
     through_duplicate = track(reporter, duplicate_receipt)
     through_original = track(reporter, original_receipt)
-    assert through_duplicate == through_original
-    assert through_duplicate["reference"] == original
-    assert through_duplicate["status"] == "in_progress"
-    assert tail(through_duplicate, 1) == [
-        ("merged", "in_progress", "Laporan lain tentang hal yang sama digabungkan ke laporan ini")
-    ]
-    # The duplicate itself is closed and says where the work goes on (staff view).
-    assert merged == koordinator.get(detail_url(duplicate)).json()
-    assert merged["status"] == "closed"
-    assert merged["actions"]["merge"] is False  # closed: nothing more to merge
-    assert "Lokasi sama." in [e["text"] for e in merged["events"] if not e["public"]]
-    merge_text = f"Digabungkan dengan laporan {original} tentang hal yang sama"
-    assert merge_text in [e["text"] for e in merged["events"]]
-    # Replies through the duplicate's receipt land on the original.
-    reply = reporter.post("/api/v1/track/messages/",
-                          {"receipt": duplicate_receipt, "body": "Tambahan: jam 10 pagi."},
-                          format="json")
-    assert reply.status_code == 201
-    assert reply.json()["reference"] == original
+    assert (through_duplicate["reference"], through_duplicate["status"]) == (
+        duplicate,
+        "in_progress",
+    )
+    assert MERGED_DUPLICATE in [e["text"] for e in through_duplicate["events"]]
+    assert tail(through_original, 1) == [("merged", "in_progress", MERGED_ORIGINAL)]
+    assert original not in str(through_duplicate) and duplicate not in str(through_original)
+    assert PARKIR_STORY["description"] not in str(through_duplicate)
+    assert DUPLICATE_STORY["description"] not in str(through_original)
+
+    # The office works on the original; its reply and its resolution reach both reporters.
+    act(dishub, original, "messages", {"body": "Jukir sudah kami tegur."}, 201)
+    act(dishub, original, "transition", {"to": "resolved", "message": ACTION_TAKEN})
+    for receipt in (original_receipt, duplicate_receipt):
+        tracked = track(reporter, receipt)
+        assert (tracked["status"], tracked["can_rate"]) == ("resolved", True)
+        assert "Jukir sudah kami tegur." in [e["text"] for e in tracked["events"]]
+
+    # Each reporter writes into, and decides on, their own complaint only.
+    reply = reporter.post(
+        "/api/v1/track/messages/",
+        {"receipt": duplicate_receipt, "body": "Tambahan: jam 10 pagi."},
+        format="json",
+    )
+    assert reply.status_code == 409  # resolved: the reporter decides, no more replies
+    accepted = reporter.post(
+        "/api/v1/track/decision/", {"receipt": duplicate_receipt, "accept": True}, format="json"
+    )
+    assert (accepted.status_code, accepted.json()["reference"]) == (200, duplicate)
+    assert accepted.json()["status"] == "closed"
+    assert track(reporter, original_receipt)["status"] == "resolved"  # still the original's own
+
+
+def test_a_followed_resolution_tells_the_duplicates_reporter_the_action_taken(staff, reporter):
+    """A resolution must say what was done (the reporter accepts or disputes on it): the
+    duplicate's reporter, asked to decide too, reads the same action taken."""
+    _original_receipt, original = submit(reporter, PARKIR_STORY)
+    duplicate_receipt, duplicate = submit(reporter, DUPLICATE_STORY)
+    dishub = staff("kepala-dishub")
+    act(staff("koordinator"), duplicate, "merge", {"into": original})
+    act(dishub, original, "transition", {"to": "in_progress"})
+
+    act(dishub, original, "transition", {"to": "resolved", "message": ACTION_TAKEN})
+
+    tracked = track(reporter, duplicate_receipt)
+    assert (tracked["status"], tracked["can_rate"]) == ("resolved", True)
+    assert ACTION_TAKEN in [e["text"] for e in tracked["events"]]
 
 
 # --- 6: "bukan kewenangan kami" ------------------------------------------------------------------
@@ -343,25 +395,39 @@ def test_the_office_says_not_ours_and_the_koordinator_decides(staff, reporter):
     asked = act(dishub, reference, "reroute", {"opd": "DLH", "reason": NOT_OURS}, 201)
     [request] = asked["reroute_requests"]
     assert (asked["opd"]["code"], request["state"], request["suggested_opd"]) == (
-        "DISHUB", "pending", "DLH"
+        "DISHUB",
+        "pending",
+        "DLH",
     )
     assert track(reporter, receipt) == before
 
     # The koordinator declines: it stays with Dinas Perhubungan, which may ask again.
-    declined = act(koordinator, reference, "reroute/decision",
-                   {"request": request["id"], "approve": False, "note": "Parkir urusan Dishub."})
+    declined = act(
+        koordinator,
+        reference,
+        "reroute/decision",
+        {"request": request["id"], "approve": False, "note": "Parkir urusan Dishub."},
+    )
     assert (declined["opd"]["code"], declined["reroute_requests"][0]["state"]) == (
-        "DISHUB", "declined"
+        "DISHUB",
+        "declined",
     )
     asked_again = act(dishub, reference, "reroute", {"opd": "DLH", "reason": NOT_OURS}, 201)
     second = next(r for r in asked_again["reroute_requests"] if r["state"] == "pending")
 
     # Approved, to another office than suggested.
-    approved = act(koordinator, reference, "reroute/decision",
-                   {"request": second["id"], "approve": True, "opd": "DISPERINDAG"})
+    approved = act(
+        koordinator,
+        reference,
+        "reroute/decision",
+        {"request": second["id"], "approve": True, "opd": "DISPERINDAG"},
+    )
     assert approved["opd"]["code"] == "DISPERINDAG"
-    assert sorted(RerouteRequest.objects.filter(complaint__reference=reference)
-                  .values_list("state", flat=True)) == ["approved", "declined"]
+    assert sorted(
+        RerouteRequest.objects.filter(complaint__reference=reference).values_list(
+            "state", flat=True
+        )
+    ) == ["approved", "declined"]
     tracked = track(reporter, receipt)
     assert tracked["opd"]["code"] == "DISPERINDAG"
     assert tail(tracked, 1)[0][0] == "reassigned"
@@ -409,13 +475,19 @@ def test_the_walikota_reads_everything_and_acts_on_nothing(staff, reporter, acti
 
 def test_the_walikota_cannot_decide_a_reroute_request(staff, reporter):
     receipt, reference = submit(reporter, PARKIR_STORY)
-    asked = act(staff("kepala-dishub"), reference, "reroute", {"opd": "DLH", "reason": NOT_OURS},
-                201)
+    asked = act(
+        staff("kepala-dishub"), reference, "reroute", {"opd": "DLH", "reason": NOT_OURS}, 201
+    )
     request_id = asked["reroute_requests"][0]["id"]
     before = track(reporter, receipt)
 
-    refused = act(staff("walikota"), reference, "reroute/decision",
-                  {"request": request_id, "approve": True}, expected=403)
+    refused = act(
+        staff("walikota"),
+        reference,
+        "reroute/decision",
+        {"request": request_id, "approve": True},
+        expected=403,
+    )
 
     assert refused == {"message": MSG_NOT_PERMITTED, "errors": {}}
     assert RerouteRequest.objects.get(pk=request_id).state == "pending"

@@ -153,8 +153,12 @@ def test_a_move_the_workflow_does_not_allow_is_409_with_the_reason(
         target = "in_progress"
     before = rows()
 
-    response = post(api_as(username), complaint.reference, "transition",
-                    {"to": target, "message": "Sudah kami tangani."})
+    response = post(
+        api_as(username),
+        complaint.reference,
+        "transition",
+        {"to": target, "message": "Sudah kami tangani."},
+    )
 
     label = dict(Status.choices)[target]
     assert_refused(response, 409, MSG_TRANSITION.format(current=current, target=label))
@@ -234,8 +238,12 @@ def test_a_move_the_reporter_must_be_told_about_needs_a_message(
 def test_a_transition_message_over_5000_characters_is_400(users):
     complaint = complaint_make("pungli")
 
-    response = post(api_as("kepala-dishub"), complaint.reference, "transition",
-                    {"to": "needs_info", "message": "x" * 5001})
+    response = post(
+        api_as("kepala-dishub"),
+        complaint.reference,
+        "transition",
+        {"to": "needs_info", "message": "x" * 5001},
+    )
 
     assert_refused(response, 400, field="message")
     assert response.json()["errors"]["message"] == [MSG_TEXT_LONG]
@@ -285,8 +293,9 @@ def test_an_empty_or_too_long_message_is_400(users, body, message, internal):
     complaint = complaint_make("pungli")
     before = rows()
 
-    response = post(api_as("kepala-dishub"), complaint.reference, "messages",
-                    {**body, "internal": internal})
+    response = post(
+        api_as("kepala-dishub"), complaint.reference, "messages", {**body, "internal": internal}
+    )
 
     assert_refused(response, 400, MSG_CHECK_FIELDS, field="body")
     if message:
@@ -349,8 +358,12 @@ def test_html_in_messages_is_stored_as_text_and_shown_escaped(users):
     staff = api_as("kepala-dishub")
     assert post(staff, complaint.reference, "messages", {"body": HOSTILE}).status_code == 201
     internal = HOSTILE.replace("tebal", "internal-saja")
-    assert post(staff, complaint.reference, "messages",
-                {"body": internal, "internal": True}).status_code == 201
+    assert (
+        post(
+            staff, complaint.reference, "messages", {"body": internal, "internal": True}
+        ).status_code
+        == 201
+    )
     reply = reporter().post(
         "/api/v1/track/messages/",
         {"receipt": complaint.receipt, "body": HOSTILE.replace("tebal", "pelapor")},
@@ -365,13 +378,13 @@ def test_html_in_messages_is_stored_as_text_and_shown_escaped(users):
     assert HOSTILE_ESCAPED in staff_page
     assert HOSTILE_ESCAPED.replace("tebal", "internal-saja") in staff_page
     assert HOSTILE_ESCAPED.replace("tebal", "pelapor") in staff_page
-    assert "<script>alert" not in staff_page and "onerror=\"alert" not in staff_page
+    assert "<script>alert" not in staff_page and 'onerror="alert' not in staff_page
 
     track_page = Client().post(TRACK_PAGE, {"receipt": complaint.receipt}).content.decode()
     assert HOSTILE_ESCAPED in track_page
     assert HOSTILE_ESCAPED.replace("tebal", "pelapor") in track_page
     assert "internal-saja" not in track_page  # the internal note never reaches the reporter
-    assert "<script>alert" not in track_page and "onerror=\"alert" not in track_page
+    assert "<script>alert" not in track_page and 'onerror="alert' not in track_page
 
 
 # --- Reassign ------------------------------------------------------------------------------------
@@ -392,8 +405,12 @@ def test_reassign_to_an_unknown_or_the_same_office_is_400(users, opd, message):
     complaint = complaint_make("pungli")
     before = rows()
 
-    response = post(api_as("koordinator"), complaint.reference, "reassign",
-                    {"opd": opd, "reason": "Salah alamat."})
+    response = post(
+        api_as("koordinator"),
+        complaint.reference,
+        "reassign",
+        {"opd": opd, "reason": "Salah alamat."},
+    )
 
     assert_refused(response, 400, field="opd")
     if message:
@@ -416,8 +433,12 @@ def test_reassign_by_an_opd_head_is_403(users):
     complaint = complaint_make("pungli")
     before = rows()
 
-    response = post(api_as("kepala-dishub"), complaint.reference, "reassign",
-                    {"opd": "DLH", "reason": "Bukan kewenangan kami."})
+    response = post(
+        api_as("kepala-dishub"),
+        complaint.reference,
+        "reassign",
+        {"opd": "DLH", "reason": "Bukan kewenangan kami."},
+    )
 
     assert_refused(response, 403, MSG_NOT_PERMITTED)
     assert response.json()["errors"] == {}
@@ -447,8 +468,9 @@ def resolved(users):
 
 
 def decide(complaint, body):
-    return reporter().post("/api/v1/track/decision/", {"receipt": complaint.receipt, **body},
-                           format="json")
+    return reporter().post(
+        "/api/v1/track/decision/", {"receipt": complaint.receipt, **body}, format="json"
+    )
 
 
 @pytest.mark.parametrize(
@@ -527,7 +549,8 @@ def test_accept_or_dispute_before_it_is_resolved_is_409(users, steps, accept):
     response = decide(complaint, {"accept": accept, "ratings": {"waktu": 4}})
 
     assert_refused(
-        response, 409,
+        response,
+        409,
         "The complaint has not been resolved yet, so there is nothing to accept or dispute.",
     )
     assert rows() == before
@@ -548,9 +571,11 @@ def test_a_reporter_reply_after_closed_is_409(users):
     complaint = closed(users)
     before = rows()
 
-    response = reporter().post("/api/v1/track/messages/",
-                               {"receipt": complaint.receipt, "body": "Satu hal lagi."},
-                               format="json")
+    response = reporter().post(
+        "/api/v1/track/messages/",
+        {"receipt": complaint.receipt, "body": "Satu hal lagi."},
+        format="json",
+    )
 
     assert_refused(response, 409, MSG_REPORTER_CLOSED)
     assert rows() == before
@@ -594,8 +619,9 @@ def test_a_reporter_reply_that_is_empty_or_too_long_is_400(users, body, status):
     complaint = move(complaint_make("pungli"), users, "needs_info")
     before = rows()
 
-    response = reporter().post("/api/v1/track/messages/", {"receipt": complaint.receipt, **body},
-                               format="json")
+    response = reporter().post(
+        "/api/v1/track/messages/", {"receipt": complaint.receipt, **body}, format="json"
+    )
 
     assert_refused(response, status, field="body")
     assert rows() == before
@@ -738,13 +764,15 @@ def login_limit_3_per_minute(settings):
 def test_the_fourth_token_request_in_a_minute_is_429(users):
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="203.0.113.10")
     wrong = [
-        client.post(TOKEN_URL, {"username": "kepala-dishub", "password": f"salah-{n}"},
-                    format="json").status_code
+        client.post(
+            TOKEN_URL, {"username": "kepala-dishub", "password": f"salah-{n}"}, format="json"
+        ).status_code
         for n in range(3)
     ]
 
-    fourth = client.post(TOKEN_URL, {"username": "kepala-dishub", "password": PASSWORD},
-                         format="json")
+    fourth = client.post(
+        TOKEN_URL, {"username": "kepala-dishub", "password": PASSWORD}, format="json"
+    )
 
     assert wrong == [400, 400, 400]
     assert fourth.status_code == 429
@@ -797,9 +825,7 @@ OFFICE_IDS = ["none-chosen", "empty", "unknown", "lower-case", "same-office"]
 
 @pytest.mark.parametrize("surface", ["api", "page"])
 @pytest.mark.parametrize("office, message", OFFICE_CASES, ids=OFFICE_IDS)
-def test_a_reroute_request_to_no_unknown_or_the_same_office_is_400(
-    users, surface, office, message
-):
+def test_a_reroute_request_to_no_unknown_or_the_same_office_is_400(users, surface, office, message):
     complaint = complaint_make("pungli")
     before = rows()
 
@@ -839,9 +865,10 @@ def test_a_reroute_request_without_a_reason_is_400(users, surface, reason):
 def test_a_resolved_complaint_cannot_be_sent_back_as_not_ours(users, surface):
     """Resolved waits for the reporter; a reroute request could never be carried out."""
     complaint = move(complaint_make("pungli"), users, "in_progress", "resolved")
-    assert 'value="reroute"' not in pages_as("kepala-dishub").get(
-        page_url(complaint.reference)
-    ).content.decode()
+    assert (
+        'value="reroute"'
+        not in pages_as("kepala-dishub").get(page_url(complaint.reference)).content.decode()
+    )
     detail = api_as("kepala-dishub").get(detail_url(complaint.reference)).json()
     assert detail["actions"]["reroute_request"] is False
     before = rows()
@@ -1001,8 +1028,12 @@ def test_a_second_decision_on_a_decided_request_is_409(users, surface, first):
 def test_the_decision_answer_is_in_indonesian_by_default(users):
     request = pending(users)
 
-    response = post(api_as("koordinator", language=None), request.complaint.reference,
-                    "reroute/decision", {"request": "abc", "approve": True})
+    response = post(
+        api_as("koordinator", language=None),
+        request.complaint.reference,
+        "reroute/decision",
+        {"request": "abc", "approve": True},
+    )
 
     assert_refused(response, 400, "Periksa lagi isian yang ditandai di bawah ini.", field="request")
     assert response.json()["errors"]["request"] == ["Permintaan tidak dikenal."]
@@ -1041,7 +1072,8 @@ def nothing_merged(duplicate, before) -> None:
 
 @pytest.mark.parametrize("surface", ["api", "page"])
 @pytest.mark.parametrize(
-    "into", ["BKL-26-ZZZZZZ", "", "   ", "x" * 25, "bkl-26-zzzzzz"],
+    "into",
+    ["BKL-26-ZZZZZZ", "", "   ", "x" * 25, "bkl-26-zzzzzz"],
     ids=["unknown", "empty", "blank", "too-long", "lower-case"],
 )
 def test_merge_into_an_unknown_reference_is_400_in_indonesian(users, surface, into):
@@ -1054,8 +1086,9 @@ def test_merge_into_an_unknown_reference_is_400_in_indonesian(users, surface, in
     nothing_merged(duplicate, before)
 
 
-@pytest.mark.parametrize("body", [{}, {"into": None}, {"into": ["BKL-26-ZZZZZZ"]}],
-                         ids=["missing", "null", "list"])
+@pytest.mark.parametrize(
+    "body", [{}, {"into": None}, {"into": ["BKL-26-ZZZZZZ"]}], ids=["missing", "null", "list"]
+)
 def test_merge_without_a_reference_is_400(users, body):
     duplicate = complaint_make("pungli")
     before = rows()
@@ -1101,8 +1134,14 @@ def test_merge_into_itself_is_400(users, surface):
 
 @pytest.mark.parametrize("surface", ["api", "page"])
 def test_merge_into_a_finished_complaint_is_400(users, surface):
-    original = move(complaint_make("pungli"), users, "in_progress", "referred", username="admin",
-                    message="Dilimpahkan ke APH.")
+    original = move(
+        complaint_make("pungli"),
+        users,
+        "in_progress",
+        "referred",
+        username="admin",
+        message="Dilimpahkan ke APH.",
+    )
     duplicate = complaint_make("pungli")
     before = rows()
 

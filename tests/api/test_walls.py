@@ -101,9 +101,7 @@ def pungli(directory, client):
 )
 def test_visibility_matrix(pungli, client, writer, level, reader, reads):
     text = f"Catatan {writer} tingkat {level} nomor 5521"
-    complaint_staff_message(
-        user=account(writer), complaint=pungli, body=text, visibility=level
-    )
+    complaint_staff_message(user=account(writer), complaint=pungli, body=text, visibility=level)
     if reader == "reporter":
         surfaces = reporter_reads(client, pungli.receipt)
     else:
@@ -139,10 +137,16 @@ def test_an_oversight_note_through_the_api_is_refused_to_the_office(pungli, api_
 def test_the_websocket_of_the_reporter_carries_reporter_notes_only(pungli):
     """The reporter's live events are read from the same selector as the tracking page."""
     complaint_staff_message(
-        user=account("inspektorat"), complaint=pungli, body="rahasia pengawas", visibility="oversight"
+        user=account("inspektorat"),
+        complaint=pungli,
+        body="rahasia pengawas",
+        visibility="oversight",
     )
     complaint_staff_message(
-        user=account("kepala-dishub"), complaint=pungli, body="Sudah kami tegur.", visibility="reporter"
+        user=account("kepala-dishub"),
+        complaint=pungli,
+        body="Sudah kami tegur.",
+        visibility="reporter",
     )
     texts = [event.text for event in access.events_for_reporter(pungli)]
     assert "Sudah kami tegur." in texts and "rahasia pengawas" not in texts
@@ -162,16 +166,16 @@ def test_the_inspektorats_notes_never_reach_the_accused_office(pungli, client):
         assert suspicion in surface
 
 
-def test_a_reassignment_does_not_hand_the_notes_and_the_reason_to_the_next_office(
-    pungli, client
-):
+def test_a_reassignment_does_not_hand_the_notes_and_the_reason_to_the_next_office(pungli, client):
     note = "Catatan Dishub: petugas shift malam, nomor 7730."
     reason = "Ternyata lokasi milik pasar, alasan internal 6612."
     complaint_staff_message(
         user=account("kepala-dishub"), complaint=pungli, body=note, visibility="office"
     )
     complaint_reassign(
-        user=account("koordinator"), complaint=pungli, opd=Opd.objects.get(code="DUKCAPIL"),
+        user=account("koordinator"),
+        complaint=pungli,
+        opd=Opd.objects.get(code="DUKCAPIL"),
         reason=reason,
     )
     for surface in staff_reads(client, "kepala-dukcapil", pungli.reference):
@@ -184,8 +188,10 @@ def test_a_reroute_reason_stays_with_the_office_that_gave_it(pungli, api_client)
     from complaints.services import complaint_reroute_request
 
     complaint_reroute_request(
-        user=account("kepala-dishub"), complaint=pungli,
-        suggested_opd=Opd.objects.get(code="DUKCAPIL"), reason="Alasan rahasia 4410.",
+        user=account("kepala-dishub"),
+        complaint=pungli,
+        suggested_opd=Opd.objects.get(code="DUKCAPIL"),
+        reason="Alasan rahasia 4410.",
     )
     detail = api_as(api_client, "kepala-dukcapil").get(detail_url(pungli.reference))
     assert detail.status_code == 404  # not its complaint yet
@@ -219,8 +225,10 @@ def test_the_walled_office_cannot_be_handed_the_complaint(directory):
 
     with pytest.raises(InvalidInput) as refused:
         complaint_reassign(
-            user=account("inspektorat"), complaint=head,
-            opd=Opd.objects.get(code="DUKCAPIL"), reason="Coba dialihkan.",
+            user=account("inspektorat"),
+            complaint=head,
+            opd=Opd.objects.get(code="DUKCAPIL"),
+            reason="Coba dialihkan.",
         )
     assert refused.value.errors["opd"]
     head.refresh_from_db()
@@ -230,9 +238,7 @@ def test_the_walled_office_cannot_be_handed_the_complaint(directory):
 # --- Finding 3: least knowledge for the accused office --------------------------------------------
 
 
-def test_the_office_sees_reporter_side_times_to_the_hour_and_no_photo_hashes(
-    directory, api_client
-):
+def test_the_office_sees_reporter_side_times_to_the_hour_and_no_photo_hashes(directory, api_client):
     accounts_ensure()
     complaint = complaint_make("pungli")
     from complaints.services import complaint_reporter_photos
@@ -289,7 +295,9 @@ def merged(directory):
     )
     from complaints.services import complaint_reporter_message
 
-    complaint_reporter_message(complaint=original, body="Rahasia pelapor asli: saya pedagang no 12.")
+    complaint_reporter_message(
+        complaint=original, body="Rahasia pelapor asli: saya pedagang no 12."
+    )
     lookalike = complaint_make("pungli")
     complaint_merge(user=account("koordinator"), duplicate=lookalike, original=original)
     original.refresh_from_db()

@@ -1,1 +1,1 @@
-"""Benchmarks (`make bench`): the figures of docs/product.md §4, measured, never asserted in tests."""
+"""Benchmarks (`make bench`): the figures of docs/product.md §4, measured, never asserted."""

@@ -29,7 +29,9 @@ def _bench_database_url() -> str:
 
 
 def _env(url: str) -> dict:
-    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.base", DEBUG="true")
+    env = dict(
+        os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.base", DEBUG="true"
+    )
     env.pop("REDIS_URL", None)
     return env
 
@@ -49,7 +51,9 @@ def _ensure_database(url: str) -> None:
     parsed = urlparse(url)
     admin = parsed._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = 'laporpungli_bench'").fetchone()
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = 'laporpungli_bench'"
+        ).fetchone()
         if not exists:
             connection.execute("CREATE DATABASE laporpungli_bench")
 
@@ -61,7 +65,9 @@ django.setup()
 from django.db import connection
 from complaints.stats import dashboard as stats
 from complaints.stats.public import public_figures
+from complaints.stats.periods import year_of
 from complaints.models import Complaint
+from django.utils import timezone
 
 def timed(fn, runs=30):
     fn()
@@ -82,8 +88,12 @@ for name, fn in [
     ("OPD league table, 3 months", lambda: stats.opd_table(quarter)),
 ]:
     results[name] = timed(fn)
-results["composite: public transparency page (4 queries, cached 5 min), 12 months"] = timed(
-    lambda: public_figures(year), runs=10)
+# The public figures of the last complete year (a published period: seed_load covers two years,
+# and a year that is over is the costliest, its money checked month by month).
+today = timezone.localdate()
+last_year = year_of(today.replace(year=today.year - 1, month=1, day=1))
+results["composite: public transparency page (cached 5 min), the last complete year"] = timed(
+    lambda: public_figures(last_year, today=today), runs=10)
 print(json.dumps(results))
 """
 
@@ -96,28 +106,55 @@ def run() -> list[Figure]:
     _manage(env, "load_directory")
     count = int(
         subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c",
-             "from complaints.models import Complaint; print(Complaint.objects.count())"],
-            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-        ).stdout.strip().splitlines()[-1]
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "from complaints.models import Complaint; print(Complaint.objects.count())",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
     )
     figures = []
     if count < COMPLAINTS:
         output = _manage(env, "seed_load", "--complaints", str(COMPLAINTS - count))
         seconds = float(output.strip().split(" in ")[-1].split(" s")[0])
-        figures.append(Figure(f"seed_load of {COMPLAINTS - count:,} complaints", seconds, "s", "minutes", None))
-    _manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')")
+        figures.append(
+            Figure(f"seed_load of {COMPLAINTS - count:,} complaints", seconds, "s", "minutes", None)
+        )
+    _manage(
+        env,
+        "shell",
+        "-c",
+        "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
+    )
     measured = subprocess.run(
-        [sys.executable, "-c", MEASURE], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-c", MEASURE],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     results = json.loads(measured.stdout.strip().splitlines()[-1])
     total = results.pop("count")
     for name, (p50, p95) in results.items():
         composite = name.startswith("composite")
-        figures.append(Figure(f"Dashboard {name} ({total:,} rows), p50", p50, "ms", "(informational)", None))
+        figures.append(
+            Figure(f"Dashboard {name} ({total:,} rows), p50", p50, "ms", "(informational)", None)
+        )
         figures.append(
             Figure(
-                f"Dashboard {name} ({total:,} rows), p95", p95, "ms",
+                f"Dashboard {name} ({total:,} rows), p95",
+                p95,
+                "ms",
                 "(informational)" if composite else "≤ 250 ms",
                 None if composite else p95 <= TARGET_MS,
             )

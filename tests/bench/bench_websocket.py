@@ -106,7 +106,11 @@ def _seed(database: E2eDatabase, count: int) -> list[tuple[str, str]]:
     env = server_env(database, DJANGO_SETTINGS_MODULE="tests.bench.server_settings", DEBUG="false")
     result = subprocess.run(
         [sys.executable, "-c", SEED, str(count)],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600,
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if result.returncode:
         raise RuntimeError(f"seeding failed:\n{result.stderr[-3000:]}")
@@ -292,7 +296,8 @@ class Driver:
             self.status[change.reference] = change.target
             events = json.loads(body)["events"]
             change.seq = max(
-                event["seq"] for event in events
+                event["seq"]
+                for event in events
                 if event["kind"] == "status" and event["status"] == change.target
             )
 
@@ -337,8 +342,9 @@ def _group_members(redis_url: str) -> int:
         client.close()
 
 
-async def _scenario(servers, token: str, complaints, database: E2eDatabase, redis_url: str,
-                    extra_pids) -> dict:
+async def _scenario(
+    servers, token: str, complaints, database: E2eDatabase, redis_url: str, extra_pids
+) -> dict:
     reporters = [
         Reporter(receipt, reference, servers[index % len(servers)])
         for index, (receipt, reference) in enumerate(complaints)
@@ -350,23 +356,24 @@ async def _scenario(servers, token: str, complaints, database: E2eDatabase, redi
     failures = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
     opened = [r for r, outcome in zip(reporters, outcomes, strict=True) if outcome is None]
     open_seconds = time.perf_counter() - started
-    _say(f"{len(opened)} sockets open in {open_seconds:.1f} s; {len(failures)} failed "
-         f"{sorted({repr(f)[:120] for f in failures})[:3]}")
+    _say(
+        f"{len(opened)} sockets open in {open_seconds:.1f} s; {len(failures)} failed "
+        f"{sorted({repr(f)[:120] for f in failures})[:3]}"
+    )
     # Every socket first gets its history (received, assigned) from the database.
     await _wait_for(lambda: all(len(r.arrivals) >= 2 for r in opened), DELIVERY_TIMEOUT)
     await asyncio.sleep(1)
     rss_after = {server.name: rss_kib(server.process.pid) for server in servers}
-    per_worker = {
-        server.name: sum(1 for r in opened if r.server is server) for server in servers
-    }
+    per_worker = {server.name: sum(1 for r in opened if r.server is server) for server in servers}
 
     samples = []
 
     async def monitor():  # CPU of each process every 0.25 s, for BENCH_WS_TRACE
         pids = [server.process.pid for server in servers]
         while True:
-            samples.append((time.perf_counter(), [cpu_seconds(pid) for pid in pids],
-                            time.process_time()))
+            samples.append(
+                (time.perf_counter(), [cpu_seconds(pid) for pid in pids], time.process_time())
+            )
             await asyncio.sleep(0.25)
 
     tracing = os.environ.get("BENCH_WS_TRACE")
@@ -383,8 +390,11 @@ async def _scenario(servers, token: str, complaints, database: E2eDatabase, redi
     live_changes = [c for c in driver.changes if c.phase == "live"]
     # The live changes' events, before any socket closes (those still in flight get 2 s).
     await _wait_for(
-        lambda: all(c.seq is not None and c.seq in by_reference[c.reference].arrivals
-                    for c in live_changes if c.status == 200 or c.status == 0),
+        lambda: all(
+            c.seq is not None and c.seq in by_reference[c.reference].arrivals
+            for c in live_changes
+            if c.status == 200 or c.status == 0
+        ),
         2.0,
     )
     started = time.perf_counter()
@@ -398,8 +408,10 @@ async def _scenario(servers, token: str, complaints, database: E2eDatabase, redi
     reconnect_failures = [o for o in outcomes if isinstance(o, BaseException)]
     reconnect_seconds = time.perf_counter() - started
     driver.phase = "reconnected"
-    _say(f"closed every socket in {close_seconds:.1f} s; reconnected in {reconnect_seconds:.1f} s "
-         f"({len(reconnect_failures)} failed)")
+    _say(
+        f"closed every socket in {close_seconds:.1f} s; reconnected in {reconnect_seconds:.1f} s "
+        f"({len(reconnect_failures)} failed)"
+    )
     await asyncio.sleep(AFTER_RECONNECT_SECONDS)
     driver.stop()
     await driving
@@ -438,20 +450,29 @@ async def _scenario(servers, token: str, complaints, database: E2eDatabase, redi
             not_live += 1
             continue
         latencies.append(arrival[0] - change.t_send)
-        trace.append((change.t_send - first_send, arrival[0] - change.t_send,
-                      change.answered - change.t_send))
+        trace.append(
+            (
+                change.t_send - first_send,
+                arrival[0] - change.t_send,
+                change.answered - change.t_send,
+            )
+        )
     missing = sum(len(truth.get(r.reference, set()) - r.arrivals.keys()) for r in opened)
     if missing:  # which changes they were, and whether a later event of theirs came at all
         made = {(c.reference, c.seq): c for c in driver.changes if c.seq}
         for r in opened:
             for seq in sorted(truth.get(r.reference, set()) - r.arrivals.keys())[:10]:
                 change = made.get((r.reference, seq))
-                _say(f"missing {r.reference} seq {seq}: made while "
-                     f"{change.phase if change else '?'}; newest seq received {r.last_seq}; "
-                     f"socket on {r.server.name}, connection {r.connection}")
+                _say(
+                    f"missing {r.reference} seq {seq}: made while "
+                    f"{change.phase if change else '?'}; newest seq received {r.last_seq}; "
+                    f"socket on {r.server.name}, connection {r.connection}"
+                )
     unexpected = sum(len(r.arrivals.keys() - truth.get(r.reference, set())) for r in opened)
     out_of_order = sum(
-        1 for r in opened for sequence in r.sequences
+        1
+        for r in opened
+        for sequence in r.sequences
         if any(b <= a for a, b in zip(sequence, sequence[1:], strict=False))
     )
     lag = max((c.lag for c in driver.changes), default=0.0)
@@ -459,12 +480,16 @@ async def _scenario(servers, token: str, complaints, database: E2eDatabase, redi
     by_phase = {}
     for change in driver.changes:
         by_phase[change.phase] = by_phase.get(change.phase, 0) + 1
-    _say(f"{sum(len(v) for v in truth.values())} public events in the database; duplicates "
-         f"{sum(r.duplicates for r in opened)}, out of order {out_of_order}, not public or "
-         f"unknown {unexpected}, missing {missing}")
-    _say(f"changes by phase {by_phase}; failed {len(failed_changes)} "
-         f"{sorted({c.status for c in failed_changes})}; worst send lag {lag * 1000:.1f} ms; "
-         f"{driver.skipped} turns skipped (complaint still in flight)")
+    _say(
+        f"{sum(len(v) for v in truth.values())} public events in the database; duplicates "
+        f"{sum(r.duplicates for r in opened)}, out of order {out_of_order}, not public or "
+        f"unknown {unexpected}, missing {missing}"
+    )
+    _say(
+        f"changes by phase {by_phase}; failed {len(failed_changes)} "
+        f"{sorted({c.status for c in failed_changes})}; worst send lag {lag * 1000:.1f} ms; "
+        f"{driver.skipped} turns skipped (complaint still in flight)"
+    )
     if tracing:  # (t_send, latency, HTTP answer time) per live change, and CPU samples
         monitoring.cancel()
         cpu = [(t - first_send, *servers_cpu, client) for t, servers_cpu, client in samples]
@@ -508,8 +533,10 @@ def run() -> list[Figure]:
         database.create()
         started = time.perf_counter()
         complaints = _seed(database, SOCKETS)
-        _say(f"{database.kind}; {len(complaints)} complaints filed in "
-             f"{time.perf_counter() - started:.1f} s; open-file limit {fd_limit}")
+        _say(
+            f"{database.kind}; {len(complaints)} complaints filed in "
+            f"{time.perf_counter() - started:.1f} s; open-file limit {fd_limit}"
+        )
         for name in ("worker-1", "worker-2"):
             servers.append(bench_server(name, database, workdir, REDIS_URL=redis.url).start())
         token = staff_token(servers[0].url, PARKING_STAFF)
@@ -531,54 +558,124 @@ def run() -> list[Figure]:
     ms = 1000
     p99 = percentile(latencies, 0.99) * ms
     n = result["sockets"]
-    _say(f"latency p50 {median(latencies) * ms:.1f} ms, p95 {percentile(latencies, 0.95) * ms:.1f}"
-         f" ms, p99 {p99:.1f} ms, max {max(latencies) * ms:.1f} ms over {len(latencies)} events; "
-         f"sockets per worker {result['per_worker']}; RSS KiB/socket "
-         f"{ {k: round(v, 1) for k, v in result['rss_per_socket'].items()} }")
+    _say(
+        f"latency p50 {median(latencies) * ms:.1f} ms, p95 {percentile(latencies, 0.95) * ms:.1f}"
+        f" ms, p99 {p99:.1f} ms, max {max(latencies) * ms:.1f} ms over {len(latencies)} events; "
+        f"sockets per worker {result['per_worker']}; RSS KiB/socket "
+        f"{ {k: round(v, 1) for k, v in result['rss_per_socket'].items()} }"
+    )
     lines = logs.splitlines()
     problems = [line for line in lines if " WARNING " in line or " ERROR " in line]
     over_capacity = sum(1 for line in lines if "channels over capacity in group" in line)
-    _say(f"servers logged {logs.count('Traceback')} tracebacks, {len(problems)} warnings or "
-         f"errors, {over_capacity} layer sends dropped over capacity")
+    _say(
+        f"servers logged {logs.count('Traceback')} tracebacks, {len(problems)} warnings or "
+        f"errors, {over_capacity} layer sends dropped over capacity"
+    )
     if problems:
         _say("first warnings:\n" + "\n".join(problems[:20]))
     lost = result["missing"]
     sockets = f"{n:,} idle sockets"
     return [
-        Figure(f"Status→socket p99, Redis, 2 workers, {sockets}", p99, "ms",
-               "≤ 150 ms", p99 <= P99_TARGET_MS),
-        Figure(f"Status→socket p95 ({RATE:.0f} changes/s, open loop)",
-               percentile(latencies, 0.95) * ms, "ms", "(informational)", None),
-        Figure("Status→socket p50", median(latencies) * ms, "ms", "(informational)",
-               None),
-        Figure(f"Live events not delivered live (of {result['live_changes']} changes)",
-               result["not_live"], "events", "0", result["not_live"] == 0),
-        Figure(f"Events lost across a forced reconnect of all {n:,}", lost, "events",
-               "0", lost == 0),
-        Figure("Events duplicated, out of order or not public",
-               result["duplicates"] + result["out_of_order"] + result["unexpected"], "events", "0",
-               result["duplicates"] + result["out_of_order"] + result["unexpected"] == 0),
-        Figure("  status changes made while every socket was closed",
-               result["changes_while_closed"], "changes", "(informational)", None),
-        Figure("  status changes made while the sockets reconnected",
-               result["changes_while_reconnecting"], "changes", "(informational)", None),
-        Figure("Sockets refused, failed or dropped by the server",
-               result["open_failures"] + result["reconnect_failures"] + result["dropped"],
-               "sockets", "0",
-               result["open_failures"] + result["reconnect_failures"] + result["dropped"] == 0),
-        Figure("Layer sends dropped (channels_redis over capacity)", over_capacity, "sends",
-               "(informational)", None),
-        Figure("Group memberships left in Redis after every socket closed",
-               result["stale_members"], "channels", "0", result["stale_members"] == 0),
-        Figure("Staff status changes that failed (non-200)", result["failed_changes"], "requests",
-               "0", result["failed_changes"] == 0),
-        Figure(f"Reconnect of all {n:,} sockets (auth + catch-up)",
-               result["reconnect_seconds"], "s", "(informational)", None),
-        Figure("Worker RSS per idle socket (mean of 2 workers)",
-               sum(result["rss_per_socket"].values()) / len(result["rss_per_socket"]), "KiB",
-               "(informational)", None),
-        Figure("CPU taken by other processes during the live phase", result["others"] * 100,
-               "% machine", "(informational)", None),
-        Figure("Client: asyncio + websockets, on the same cores", cores(),
-               "cores", "(informational)", None),
+        Figure(
+            f"Status→socket p99, Redis, 2 workers, {sockets}",
+            p99,
+            "ms",
+            "≤ 150 ms",
+            p99 <= P99_TARGET_MS,
+        ),
+        Figure(
+            f"Status→socket p95 ({RATE:.0f} changes/s, open loop)",
+            percentile(latencies, 0.95) * ms,
+            "ms",
+            "(informational)",
+            None,
+        ),
+        Figure("Status→socket p50", median(latencies) * ms, "ms", "(informational)", None),
+        Figure(
+            f"Live events not delivered live (of {result['live_changes']} changes)",
+            result["not_live"],
+            "events",
+            "0",
+            result["not_live"] == 0,
+        ),
+        Figure(
+            f"Events lost across a forced reconnect of all {n:,}", lost, "events", "0", lost == 0
+        ),
+        Figure(
+            "Events duplicated, out of order or not public",
+            result["duplicates"] + result["out_of_order"] + result["unexpected"],
+            "events",
+            "0",
+            result["duplicates"] + result["out_of_order"] + result["unexpected"] == 0,
+        ),
+        Figure(
+            "  status changes made while every socket was closed",
+            result["changes_while_closed"],
+            "changes",
+            "(informational)",
+            None,
+        ),
+        Figure(
+            "  status changes made while the sockets reconnected",
+            result["changes_while_reconnecting"],
+            "changes",
+            "(informational)",
+            None,
+        ),
+        Figure(
+            "Sockets refused, failed or dropped by the server",
+            result["open_failures"] + result["reconnect_failures"] + result["dropped"],
+            "sockets",
+            "0",
+            result["open_failures"] + result["reconnect_failures"] + result["dropped"] == 0,
+        ),
+        Figure(
+            "Layer sends dropped (channels_redis over capacity)",
+            over_capacity,
+            "sends",
+            "(informational)",
+            None,
+        ),
+        Figure(
+            "Group memberships left in Redis after every socket closed",
+            result["stale_members"],
+            "channels",
+            "0",
+            result["stale_members"] == 0,
+        ),
+        Figure(
+            "Staff status changes that failed (non-200)",
+            result["failed_changes"],
+            "requests",
+            "0",
+            result["failed_changes"] == 0,
+        ),
+        Figure(
+            f"Reconnect of all {n:,} sockets (auth + catch-up)",
+            result["reconnect_seconds"],
+            "s",
+            "(informational)",
+            None,
+        ),
+        Figure(
+            "Worker RSS per idle socket (mean of 2 workers)",
+            sum(result["rss_per_socket"].values()) / len(result["rss_per_socket"]),
+            "KiB",
+            "(informational)",
+            None,
+        ),
+        Figure(
+            "CPU taken by other processes during the live phase",
+            result["others"] * 100,
+            "% machine",
+            "(informational)",
+            None,
+        ),
+        Figure(
+            "Client: asyncio + websockets, on the same cores",
+            cores(),
+            "cores",
+            "(informational)",
+            None,
+        ),
     ]

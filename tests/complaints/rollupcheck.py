@@ -40,7 +40,7 @@ class _Undo(Exception):
 
 
 def rebuilt_snapshot() -> dict:
-    """What ``rollups_rebuild()`` would make of the complaints now, leaving the tables as they were."""
+    """What ``rollups_rebuild()`` would make of the complaints now, leaving the tables alone."""
     result = {}
     try:
         with transaction.atomic():
@@ -60,5 +60,7 @@ def differences(incremental: dict, rebuilt: dict) -> list[str]:
         left, right = incremental.get(name, {}), rebuilt.get(name, {})
         for key in sorted(set(left) | set(right), key=repr):
             if left.get(key) != right.get(key):
-                lines.append(f"{name}{key}: incremental {left.get(key)} != rebuilt {right.get(key)}")
+                lines.append(
+                    f"{name}{key}: incremental {left.get(key)} != rebuilt {right.get(key)}"
+                )
     return lines

@@ -1,4 +1,4 @@
-"""The fee check and the delay check (docs/product.md §3), their figures and one-line explanations."""
+"""The fee check and the delay check (docs/product.md §3), their figures and explanations."""
 
 import re
 from datetime import date
@@ -105,15 +105,12 @@ def test_unknown_official_fee_still_flags_a_missing_karcis():
     assert result.karcis_missing is True
     assert result.flagged is True
     assert english_text(result) == (
-        "The official fee of this service is not known yet; it is not guessed; "
-        "no karcis was given."
+        "The official fee of this service is not known yet; it is not guessed; no karcis was given."
     )
 
 
 def test_no_service_chosen_means_no_comparison():
-    result = check(
-        service_chosen=False, official_fee=None, amount_paid=10000, karcis_given=False
-    )
+    result = check(service_chosen=False, official_fee=None, amount_paid=10000, karcis_given=False)
     assert result.excess is None
     assert result.karcis_missing is False
     assert result.flagged is False

@@ -100,7 +100,9 @@ def test_the_clocks_publish_one_checkpoint_a_day(directory):
 
 def dukcapil_head():
     return staff_account_ensure(
-        username="kepala-dukcapil", password="pw-clock-1", role="opd",
+        username="kepala-dukcapil",
+        password="pw-clock-1",
+        role="opd",
         opd=Opd.objects.get(code="DUKCAPIL"),
     )
 
@@ -160,7 +162,9 @@ def test_a_missed_first_response_escalates_to_the_head_then_the_inspektorat(cloc
         username="inspektorat", password="pw-clock-2", role="inspektorat"
     )
     inspektorat_office = staff_account_ensure(
-        username="kepala-inspektorat", password="pw-clock-3", role="opd",
+        username="kepala-inspektorat",
+        password="pw-clock-3",
+        role="opd",
         opd=Opd.objects.get(code="INSPEKTORAT"),
     )
 
@@ -269,7 +273,10 @@ def test_a_silent_resolution_closes_10_working_days_later(clock, api_client):
     assert (closed.status, closed.closed_at, closed.auto_close_at) == (Status.CLOSED, closing, None)
     last = closed.events.order_by("-seq").first()
     assert (last.kind, last.status, last.public, last.text) == (
-        Event.Kind.STATUS, Status.CLOSED, True, AUTO_CLOSE_TEXT
+        Event.Kind.STATUS,
+        Status.CLOSED,
+        True,
+        AUTO_CLOSE_TEXT,
     )
     assert run_at(clock, closing + timedelta(days=10)) == NOTHING
 
@@ -281,7 +288,9 @@ def test_a_silent_resolution_closes_10_working_days_later(clock, api_client):
         complaint_reporter_decision(complaint=closed, accept=False, ratings={"waktu": 1})
     tracked = track_post(api_client, complaint.receipt).json()
     assert (tracked["status"], tracked["can_reply"], tracked["can_rate"]) == (
-        "closed", False, False
+        "closed",
+        False,
+        False,
     )
     assert tracked["events"][-1]["text"] == AUTO_CLOSE_TEXT
     reply = api_client.post(
@@ -353,14 +362,14 @@ def database_for_threads(tmp_path) -> dict | None:
 def escalation_rows(settings_dict: dict | None) -> list[tuple]:
     """``(escalation_level, escalated events)`` of every complaint, in the threads' database."""
     if settings_dict is None:
-        return sorted(
-            (c.escalation_level, len(escalations(c))) for c in Complaint.objects.all()
-        )
+        return sorted((c.escalation_level, len(escalations(c))) for c in Complaint.objects.all())
     with sqlite3.connect(settings_dict["NAME"]) as database:
-        return sorted(database.execute(
-            "SELECT c.escalation_level, (SELECT COUNT(*) FROM complaints_event e "
-            "WHERE e.complaint_id = c.id AND e.kind = 'escalated') FROM complaints_complaint c"
-        ).fetchall())
+        return sorted(
+            database.execute(
+                "SELECT c.escalation_level, (SELECT COUNT(*) FROM complaints_event e "
+                "WHERE e.complaint_id = c.id AND e.kind = 'escalated') FROM complaints_complaint c"
+            ).fetchall()
+        )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -62,44 +62,119 @@ PAGAR_DEWA = "17.71.01.1001"
 
 @pytest.fixture
 def april():
-    complaint(datetime(2026, 3, 31, 23, 30, tzinfo=WIB), status=Status.IN_PROGRESS, due_at=PAST,
-              resolve_due_at=PAST, fee_flagged=True, fee_excess=50_000, service="PARKIR-MOTOR",
-              kelurahan=SAWAH_LEBAR)  # H
+    complaint(
+        datetime(2026, 3, 31, 23, 30, tzinfo=WIB),
+        status=Status.IN_PROGRESS,
+        due_at=PAST,
+        resolve_due_at=PAST,
+        fee_flagged=True,
+        fee_excess=50_000,
+        service="PARKIR-MOTOR",
+        kelurahan=SAWAH_LEBAR,
+    )  # H
     march = complaint(wib(date(2026, 3, 20)), category=Category.DELAY, status=Status.CLOSED)
     rate(march, wib(date(2026, 3, 31)), waktu=1)
-    complaint(datetime(2026, 3, 31, 17, 30, tzinfo=UTC), category=Category.DELAY,  # I: 1 Apr 00.30 WIB
-              status=Status.ASSIGNED, due_at=PAST, resolve_due_at=FUTURE)
-    a = complaint(wib(date(2026, 4, 6)), status=Status.CLOSED, service="PARKIR-MOTOR",
-                  kelurahan=SAWAH_LEBAR, fee_flagged=True, fee_excess=8_000,
-                  resolved_at=wib(date(2026, 4, 10)), resolve_due_at=wib(date(2026, 6, 30), 23, 59),
-                  first_response_days=1)
+    complaint(
+        datetime(2026, 3, 31, 17, 30, tzinfo=UTC),
+        category=Category.DELAY,  # I: 1 Apr 00.30 WIB
+        status=Status.ASSIGNED,
+        due_at=PAST,
+        resolve_due_at=FUTURE,
+    )
+    a = complaint(
+        wib(date(2026, 4, 6)),
+        status=Status.CLOSED,
+        service="PARKIR-MOTOR",
+        kelurahan=SAWAH_LEBAR,
+        fee_flagged=True,
+        fee_excess=8_000,
+        resolved_at=wib(date(2026, 4, 10)),
+        resolve_due_at=wib(date(2026, 6, 30), 23, 59),
+        first_response_days=1,
+    )
     rate(a, wib(date(2026, 4, 11)), waktu=4, biaya=3, perilaku=4, penanganan=3)
-    complaint(wib(date(2026, 4, 7)), status=Status.IN_PROGRESS, service="PARKIR-MOTOR",
-              kelurahan=SAWAH_LEBAR, fee_flagged=True, fee_excess=3_000, due_at=PAST,
-              resolve_due_at=PAST, first_response_days=3)  # B
-    complaint(wib(date(2026, 4, 8)), opd="DUKCAPIL", category=Category.DELAY, status=Status.RESOLVED,
-              resolved_at=wib(date(2026, 4, 30)), resolve_due_at=wib(date(2026, 4, 28), 23, 59),
-              first_response_days=2)  # C
-    d = complaint(wib(date(2026, 4, 14)), opd="DUKCAPIL", category=Category.DELAY,
-                  status=Status.RESOLVED, resolved_at=wib(date(2026, 4, 20)),
-                  resolve_due_at=wib(date(2026, 5, 5), 23, 59), first_response_days=0)
+    complaint(
+        wib(date(2026, 4, 7)),
+        status=Status.IN_PROGRESS,
+        service="PARKIR-MOTOR",
+        kelurahan=SAWAH_LEBAR,
+        fee_flagged=True,
+        fee_excess=3_000,
+        due_at=PAST,
+        resolve_due_at=PAST,
+        first_response_days=3,
+    )  # B
+    complaint(
+        wib(date(2026, 4, 8)),
+        opd="DUKCAPIL",
+        category=Category.DELAY,
+        status=Status.RESOLVED,
+        resolved_at=wib(date(2026, 4, 30)),
+        resolve_due_at=wib(date(2026, 4, 28), 23, 59),
+        first_response_days=2,
+    )  # C
+    d = complaint(
+        wib(date(2026, 4, 14)),
+        opd="DUKCAPIL",
+        category=Category.DELAY,
+        status=Status.RESOLVED,
+        resolved_at=wib(date(2026, 4, 20)),
+        resolve_due_at=wib(date(2026, 5, 5), 23, 59),
+        first_response_days=0,
+    )
     rate(d, wib(date(2026, 4, 21)), waktu=2, biaya=3)
-    l_ = complaint(wib(date(2026, 4, 15)), opd="DIKBUD", status=Status.CLOSED, service="SPMB-SD",
-                   kelurahan=PAGAR_DEWA, fee_flagged=True, fee_excess=500_000,
-                   resolved_at=wib(date(2026, 4, 20)), resolve_due_at=wib(date(2026, 7, 10), 23, 59),
-                   first_response_days=5)
+    l_ = complaint(
+        wib(date(2026, 4, 15)),
+        opd="DIKBUD",
+        status=Status.CLOSED,
+        service="SPMB-SD",
+        kelurahan=PAGAR_DEWA,
+        fee_flagged=True,
+        fee_excess=500_000,
+        resolved_at=wib(date(2026, 4, 20)),
+        resolve_due_at=wib(date(2026, 7, 10), 23, 59),
+        first_response_days=5,
+    )
     rate(l_, wib(date(2026, 4, 21)), waktu=4, biaya=4, perilaku=4, penanganan=4)
-    complaint(wib(date(2026, 4, 16)), opd="DINKES", category=Category.DELAY,
-              status=Status.NEEDS_INFO, due_at=PAST, resolve_due_at=PAST)  # M
-    complaint(wib(date(2026, 4, 20)), opd="DUKCAPIL", category=Category.OTHER,
-              status=Status.ASSIGNED, due_at=FUTURE, resolve_due_at=FUTURE)  # E
-    complaint(wib(date(2026, 4, 21)), opd=None, category=Category.OTHER, status=Status.TRIAGE,
-              due_at=PAST)  # F
-    complaint(wib(date(2026, 4, 22)), opd=None, category=Category.OTHER, status=Status.REJECTED)  # G
-    complaint(datetime(2026, 4, 30, 23, 59, tzinfo=WIB), opd="DUKCAPIL", status=Status.REFERRED,
-              service="KK", fee_flagged=True, fee_excess=2_000, resolve_due_at=PAST)  # J
-    complaint(datetime(2026, 5, 1, 0, 0, tzinfo=WIB), opd="DUKCAPIL", category=Category.DELAY,
-              status=Status.ASSIGNED, due_at=FUTURE, resolve_due_at=FUTURE)  # K
+    complaint(
+        wib(date(2026, 4, 16)),
+        opd="DINKES",
+        category=Category.DELAY,
+        status=Status.NEEDS_INFO,
+        due_at=PAST,
+        resolve_due_at=PAST,
+    )  # M
+    complaint(
+        wib(date(2026, 4, 20)),
+        opd="DUKCAPIL",
+        category=Category.OTHER,
+        status=Status.ASSIGNED,
+        due_at=FUTURE,
+        resolve_due_at=FUTURE,
+    )  # E
+    complaint(
+        wib(date(2026, 4, 21)), opd=None, category=Category.OTHER, status=Status.TRIAGE, due_at=PAST
+    )  # F
+    complaint(
+        wib(date(2026, 4, 22)), opd=None, category=Category.OTHER, status=Status.REJECTED
+    )  # G
+    complaint(
+        datetime(2026, 4, 30, 23, 59, tzinfo=WIB),
+        opd="DUKCAPIL",
+        status=Status.REFERRED,
+        service="KK",
+        fee_flagged=True,
+        fee_excess=2_000,
+        resolve_due_at=PAST,
+    )  # J
+    complaint(
+        datetime(2026, 5, 1, 0, 0, tzinfo=WIB),
+        opd="DUKCAPIL",
+        category=Category.DELAY,
+        status=Status.ASSIGNED,
+        due_at=FUTURE,
+        resolve_due_at=FUTURE,
+    )  # K
     rebuild()
 
 
@@ -132,9 +207,14 @@ def test_period_bounds_are_whole_wib_days(april):
 
 def test_a_resolved_complaint_past_its_deadline_is_not_waiting():
     """Resolved on time, and its resolution deadline has passed since: 1 kept of 1, not of 2."""
-    complaint(wib(date(2026, 4, 15)), opd="DUKCAPIL", category=Category.DELAY,
-              status=Status.RESOLVED, resolved_at=wib(date(2026, 4, 20)),
-              resolve_due_at=wib(date(2026, 4, 24), 23, 59))
+    complaint(
+        wib(date(2026, 4, 15)),
+        opd="DUKCAPIL",
+        category=Category.DELAY,
+        status=Status.RESOLVED,
+        resolved_at=wib(date(2026, 4, 20)),
+        resolve_due_at=wib(date(2026, 4, 24), 23, 59),
+    )
     rebuild()
     assert dashboard.overview(APRIL)["deadline_compliance"] == Decimal("100.0")
     assert dashboard.opd_table(APRIL)[0]["deadline_compliance"] == Decimal("100.0")
@@ -142,21 +222,40 @@ def test_a_resolved_complaint_past_its_deadline_is_not_waiting():
 
 def test_compliance_counts_kept_late_and_still_waiting():
     """2 on time, 1 late, 1 still open past its deadline, 1 open within it: 2 / 4 = 50.0 %."""
-    for resolved, due in ((date(2026, 4, 10), date(2026, 4, 20)), (date(2026, 4, 20), date(2026, 4, 20)),
-                          (date(2026, 4, 21), date(2026, 4, 20))):
-        complaint(wib(date(2026, 4, 6)), status=Status.CLOSED, resolved_at=wib(resolved, 9),
-                  resolve_due_at=wib(due, 23, 59))
+    for resolved, due in (
+        (date(2026, 4, 10), date(2026, 4, 20)),
+        (date(2026, 4, 20), date(2026, 4, 20)),
+        (date(2026, 4, 21), date(2026, 4, 20)),
+    ):
+        complaint(
+            wib(date(2026, 4, 6)),
+            status=Status.CLOSED,
+            resolved_at=wib(resolved, 9),
+            resolve_due_at=wib(due, 23, 59),
+        )
     complaint(wib(date(2026, 4, 6)), status=Status.IN_PROGRESS, resolve_due_at=PAST)
     complaint(wib(date(2026, 4, 6)), status=Status.IN_PROGRESS, resolve_due_at=FUTURE)
     rebuild()
     assert dashboard.overview(APRIL)["deadline_compliance"] == Decimal("50.0")
     # 2 of 3 is 66.666...: one decimal, rounded half up.
-    complaint(wib(date(2026, 5, 6)), status=Status.CLOSED, resolved_at=wib(date(2026, 5, 7)),
-              resolve_due_at=FUTURE)
-    complaint(wib(date(2026, 5, 6)), status=Status.CLOSED, resolved_at=wib(date(2026, 5, 7)),
-              resolve_due_at=FUTURE)
-    complaint(wib(date(2026, 5, 6)), status=Status.RESOLVED, resolved_at=wib(date(2026, 5, 7)),
-              resolve_due_at=wib(date(2026, 5, 6), 23, 59))
+    complaint(
+        wib(date(2026, 5, 6)),
+        status=Status.CLOSED,
+        resolved_at=wib(date(2026, 5, 7)),
+        resolve_due_at=FUTURE,
+    )
+    complaint(
+        wib(date(2026, 5, 6)),
+        status=Status.CLOSED,
+        resolved_at=wib(date(2026, 5, 7)),
+        resolve_due_at=FUTURE,
+    )
+    complaint(
+        wib(date(2026, 5, 6)),
+        status=Status.RESOLVED,
+        resolved_at=wib(date(2026, 5, 7)),
+        resolve_due_at=wib(date(2026, 5, 6), 23, 59),
+    )
     rebuild()
     may = Period(date(2026, 5, 1), date(2026, 5, 31))
     assert dashboard.overview(may)["deadline_compliance"] == Decimal("66.7")
@@ -179,12 +278,15 @@ def test_a_disputed_resolution_is_not_counted_as_kept():
     admin = staff_account_ensure(username="admin", password="uji-5512", superuser=True)
     with mock.patch("django.utils.timezone.now", clock):
         filed, _receipt = complaint_submit(
-            category="delay", description="Kartu Keluarga belum selesai.",
+            category="delay",
+            description="Kartu Keluarga belum selesai.",
             service=Service.objects.get(code="KK"),
         )
         complaint_staff_transition(user=admin, complaint=filed, target=Status.IN_PROGRESS)
         clock.now = datetime(2026, 4, 8, 9, 0, tzinfo=WIB)
-        complaint_staff_transition(user=admin, complaint=filed, target=Status.RESOLVED, message="Selesai.")
+        complaint_staff_transition(
+            user=admin, complaint=filed, target=Status.RESOLVED, message="Selesai."
+        )
         assert dashboard.overview(APRIL)["deadline_compliance"] == Decimal("100.0")
         clock.now = datetime(2026, 4, 9, 9, 0, tzinfo=WIB)
         complaint_reporter_decision(complaint=filed, accept=False)
@@ -195,7 +297,9 @@ def test_a_disputed_resolution_is_not_counted_as_kept():
 
     with mock.patch("django.utils.timezone.now", clock):
         clock.now = datetime(2026, 6, 1, 9, 0, tzinfo=WIB)  # resolved again, after the deadline
-        complaint_staff_transition(user=admin, complaint=filed, target=Status.RESOLVED, message="Selesai.")
+        complaint_staff_transition(
+            user=admin, complaint=filed, target=Status.RESOLVED, message="Selesai."
+        )
     assert dashboard.overview(APRIL)["deadline_compliance"] == Decimal("0.0")  # 0 kept, 1 late
 
 
@@ -237,7 +341,11 @@ def test_ikm_from_ratings():
     rate(row, wib(date(2026, 4, 9)), waktu=4, biaya=4, perilaku=3, penanganan=2)
     rebuild()
     summary = dashboard.overview(APRIL)
-    assert (summary["ikm"], summary["ikm_category"], summary["ikm_responses"]) == (Decimal("81.25"), "B", 1)
+    assert (summary["ikm"], summary["ikm_category"], summary["ikm_responses"]) == (
+        Decimal("81.25"),
+        "B",
+        1,
+    )
 
 
 def test_ikm_is_the_mean_of_element_means():
@@ -248,7 +356,11 @@ def test_ikm_is_the_mean_of_element_means():
     rate(complaint(wib(date(2026, 4, 7)), status=Status.CLOSED), wib(date(2026, 4, 9)), perilaku=4)
     rebuild()
     summary = dashboard.overview(APRIL)
-    assert (summary["ikm"], summary["ikm_category"], summary["ikm_responses"]) == (Decimal("62.50"), "D", 3)
+    assert (summary["ikm"], summary["ikm_category"], summary["ikm_responses"]) == (
+        Decimal("62.50"),
+        "D",
+        3,
+    )
 
 
 def test_no_ratings_no_ikm():
@@ -277,18 +389,53 @@ def test_weekly_trend_by_type(april):
 
 def test_weekly_trend_by_opd(april):
     assert dashboard.trend(APRIL, "opd") == [
-        {"week": date(2026, 3, 30), "triage": 0, "DIKBUD": 0, "DINKES": 0, "DISHUB": 1, "DUKCAPIL": 0},
-        {"week": date(2026, 4, 6), "triage": 0, "DIKBUD": 0, "DINKES": 0, "DISHUB": 2, "DUKCAPIL": 1},
-        {"week": date(2026, 4, 13), "triage": 0, "DIKBUD": 1, "DINKES": 1, "DISHUB": 0, "DUKCAPIL": 1},
-        {"week": date(2026, 4, 20), "triage": 2, "DIKBUD": 0, "DINKES": 0, "DISHUB": 0, "DUKCAPIL": 1},
-        {"week": date(2026, 4, 27), "triage": 0, "DIKBUD": 0, "DINKES": 0, "DISHUB": 0, "DUKCAPIL": 1},
+        {
+            "week": date(2026, 3, 30),
+            "triage": 0,
+            "DIKBUD": 0,
+            "DINKES": 0,
+            "DISHUB": 1,
+            "DUKCAPIL": 0,
+        },
+        {
+            "week": date(2026, 4, 6),
+            "triage": 0,
+            "DIKBUD": 0,
+            "DINKES": 0,
+            "DISHUB": 2,
+            "DUKCAPIL": 1,
+        },
+        {
+            "week": date(2026, 4, 13),
+            "triage": 0,
+            "DIKBUD": 1,
+            "DINKES": 1,
+            "DISHUB": 0,
+            "DUKCAPIL": 1,
+        },
+        {
+            "week": date(2026, 4, 20),
+            "triage": 2,
+            "DIKBUD": 0,
+            "DINKES": 0,
+            "DISHUB": 0,
+            "DUKCAPIL": 1,
+        },
+        {
+            "week": date(2026, 4, 27),
+            "triage": 0,
+            "DIKBUD": 0,
+            "DINKES": 0,
+            "DISHUB": 0,
+            "DUKCAPIL": 1,
+        },
     ]
 
 
 def test_trend_of_a_period_starting_on_a_monday_and_of_one_day():
-    assert [week["week"] for week in dashboard.trend(Period(date(2026, 4, 6), date(2026, 4, 19)))] == [
-        date(2026, 4, 6), date(2026, 4, 13)
-    ]
+    assert [
+        week["week"] for week in dashboard.trend(Period(date(2026, 4, 6), date(2026, 4, 19)))
+    ] == [date(2026, 4, 6), date(2026, 4, 13)]
     assert dashboard.trend(Period(date(2026, 4, 12), date(2026, 4, 12))) == [
         {"week": date(2026, 4, 6), "pungli": 0, "delay": 0, "other": 0}
     ]
@@ -313,26 +460,51 @@ def test_opd_table_of_april(april):
     assert [row["opd"] for row in table] == ["DUKCAPIL", "DISHUB", "DIKBUD", "DINKES"]
     rows = {row["opd"]: row for row in table}
     assert rows["DUKCAPIL"] == {
-        "opd": "DUKCAPIL", "name": rows["DUKCAPIL"]["name"], "received": 4, "open": 3, "overdue": 0,
-        "deadline_compliance": Decimal("50.0"), "median_first_response_days": 1.0,
-        "ikm": Decimal("62.50"), "ikm_category": "D", "ikm_responses": 1,
-        "zone_score": Decimal("55.00"), "zone": "kuning",
+        "opd": "DUKCAPIL",
+        "name": rows["DUKCAPIL"]["name"],
+        "received": 4,
+        "open": 3,
+        "overdue": 0,
+        "deadline_compliance": Decimal("50.0"),
+        "median_first_response_days": 1.0,
+        "ikm": Decimal("62.50"),
+        "ikm_category": "D",
+        "ikm_responses": 1,
+        "zone_score": Decimal("55.00"),
+        "zone": "kuning",
         "excess_total": 2_000,
     }
     assert rows["DUKCAPIL"]["name"] == "Dinas Kependudukan dan Pencatatan Sipil"
     assert rows["DISHUB"] == {
-        "opd": "DISHUB", "name": "Dinas Perhubungan", "received": 3, "open": 2, "overdue": 2,
-        "deadline_compliance": Decimal("50.0"), "median_first_response_days": 2.0,
-        "ikm": Decimal("87.50"), "ikm_category": "B", "ikm_responses": 1,
-        "zone_score": Decimal("65.00"), "zone": "kuning",
+        "opd": "DISHUB",
+        "name": "Dinas Perhubungan",
+        "received": 3,
+        "open": 2,
+        "overdue": 2,
+        "deadline_compliance": Decimal("50.0"),
+        "median_first_response_days": 2.0,
+        "ikm": Decimal("87.50"),
+        "ikm_category": "B",
+        "ikm_responses": 1,
+        "zone_score": Decimal("65.00"),
+        "zone": "kuning",
         "excess_total": 11_000,
     }
-    assert (rows["DIKBUD"]["received"], rows["DIKBUD"]["deadline_compliance"], rows["DIKBUD"]["ikm"],
-            rows["DIKBUD"]["zone_score"], rows["DIKBUD"]["zone"]) == (
-        1, Decimal("100.0"), Decimal("100.00"), Decimal("100.00"), "hijau")
-    assert (rows["DINKES"]["overdue"], rows["DINKES"]["deadline_compliance"], rows["DINKES"]["ikm"],
-            rows["DINKES"]["median_first_response_days"], rows["DINKES"]["zone_score"],
-            rows["DINKES"]["zone"]) == (1, Decimal("0.0"), None, None, Decimal("0.00"), "merah")
+    assert (
+        rows["DIKBUD"]["received"],
+        rows["DIKBUD"]["deadline_compliance"],
+        rows["DIKBUD"]["ikm"],
+        rows["DIKBUD"]["zone_score"],
+        rows["DIKBUD"]["zone"],
+    ) == (1, Decimal("100.0"), Decimal("100.00"), Decimal("100.00"), "hijau")
+    assert (
+        rows["DINKES"]["overdue"],
+        rows["DINKES"]["deadline_compliance"],
+        rows["DINKES"]["ikm"],
+        rows["DINKES"]["median_first_response_days"],
+        rows["DINKES"]["zone_score"],
+        rows["DINKES"]["zone"],
+    ) == (1, Decimal("0.0"), None, None, Decimal("0.00"), "merah")
     assert sum(row["received"] for row in table) == 11 - 2  # F and G wait in / left triage
 
 
@@ -353,13 +525,30 @@ def test_hotspots_of_april(april):
     sawah_lebar = Kelurahan.objects.get(code=SAWAH_LEBAR).name
     pagar_dewa = Kelurahan.objects.get(code=PAGAR_DEWA).name
     assert dashboard.hotspots(APRIL) == [
-        {"kelurahan": SAWAH_LEBAR, "kelurahan_name": sawah_lebar, "service": "PARKIR-MOTOR",
-         "service_name": "Parkir tepi jalan umum: sepeda motor", "reports": 2, "excess_total": 11_000},
-        {"kelurahan": PAGAR_DEWA, "kelurahan_name": pagar_dewa, "service": "SPMB-SD",
-         "service_name": "Penerimaan murid baru SD negeri (SPMB/PPDB)", "reports": 1,
-         "excess_total": 500_000},
-        {"kelurahan": "", "kelurahan_name": "—", "service": "KK",
-         "service_name": "Kartu Keluarga (baru, perubahan, hilang)", "reports": 1, "excess_total": 2_000},
+        {
+            "kelurahan": SAWAH_LEBAR,
+            "kelurahan_name": sawah_lebar,
+            "service": "PARKIR-MOTOR",
+            "service_name": "Parkir tepi jalan umum: sepeda motor",
+            "reports": 2,
+            "excess_total": 11_000,
+        },
+        {
+            "kelurahan": PAGAR_DEWA,
+            "kelurahan_name": pagar_dewa,
+            "service": "SPMB-SD",
+            "service_name": "Penerimaan murid baru SD negeri (SPMB/PPDB)",
+            "reports": 1,
+            "excess_total": 500_000,
+        },
+        {
+            "kelurahan": "",
+            "kelurahan_name": "—",
+            "service": "KK",
+            "service_name": "Kartu Keluarga (baru, perubahan, hilang)",
+            "reports": 1,
+            "excess_total": 2_000,
+        },
     ]
     assert [row["service"] for row in dashboard.hotspots(APRIL, limit=1)] == ["PARKIR-MOTOR"]
     march = dashboard.hotspots(Period(date(2026, 3, 1), date(2026, 3, 31)))
@@ -372,7 +561,9 @@ def test_hotspots_with_equal_reports_and_excess_go_by_kelurahan_code():
     complaint(wib(date(2026, 4, 7)), category=Category.DELAY, kelurahan=SAWAH_LEBAR)  # not pungli
     rebuild()
     assert [row["kelurahan"] for row in dashboard.hotspots(APRIL)] == [
-        "17.71.01.1001", "17.71.01.1002", "17.71.06.1006"
+        "17.71.01.1001",
+        "17.71.01.1002",
+        "17.71.06.1006",
     ]
 
 
@@ -382,15 +573,27 @@ def test_hotspots_with_equal_reports_and_excess_go_by_kelurahan_code():
 def test_an_empty_period_has_zeros_and_empty_lists(april):
     empty = Period(date(2019, 1, 1), date(2019, 1, 13))
     assert dashboard.overview(empty) == {
-        "from": empty.start, "to": empty.end, "received": 0, "open": 0, "overdue": 0,
-        "median_first_response_days": None, "deadline_compliance": None, "ikm": None,
-        "ikm_category": None, "ikm_responses": 0, "fee_flagged": 0, "excess_total": 0,
+        "from": empty.start,
+        "to": empty.end,
+        "received": 0,
+        "open": 0,
+        "overdue": 0,
+        "median_first_response_days": None,
+        "deadline_compliance": None,
+        "ikm": None,
+        "ikm_category": None,
+        "ikm_responses": 0,
+        "fee_flagged": 0,
+        "excess_total": 0,
     }
     assert dashboard.trend(empty) == [
         {"week": date(2018, 12, 31), "pungli": 0, "delay": 0, "other": 0},
         {"week": date(2019, 1, 7), "pungli": 0, "delay": 0, "other": 0},
     ]
-    assert dashboard.trend(empty, "opd") == [{"week": date(2018, 12, 31)}, {"week": date(2019, 1, 7)}]
+    assert dashboard.trend(empty, "opd") == [
+        {"week": date(2018, 12, 31)},
+        {"week": date(2019, 1, 7)},
+    ]
     assert dashboard.opd_table(empty) == []
     assert dashboard.hotspots(empty) == []
 
@@ -404,7 +607,9 @@ def test_default_period_is_the_last_90_days():
     assert period_parse(None, None, today=TODAY) == Period(date(2026, 2, 15), TODAY)
     assert period_parse("", "", today=TODAY) == Period(date(2026, 2, 15), TODAY)
     assert (TODAY - date(2026, 2, 15)).days + 1 == dashboard.DEFAULT_PERIOD_DAYS
-    assert period_parse(None, None, today=TODAY, default_days=365) == Period(date(2025, 5, 16), TODAY)
+    assert period_parse(None, None, today=TODAY, default_days=365) == Period(
+        date(2025, 5, 16), TODAY
+    )
 
 
 def test_default_period_uses_the_wib_date():
@@ -415,7 +620,9 @@ def test_default_period_uses_the_wib_date():
 
 def test_period_with_one_bound():
     assert period_parse("2026-05-01", None, today=TODAY) == Period(date(2026, 5, 1), TODAY)
-    assert period_parse(None, "2026-03-31", today=TODAY) == Period(date(2026, 1, 1), date(2026, 3, 31))
+    assert period_parse(None, "2026-03-31", today=TODAY) == Period(
+        date(2026, 1, 1), date(2026, 3, 31)
+    )
     one_day = Period(date(2026, 4, 12), date(2026, 4, 12))
     assert period_parse("2026-04-12", "2026-04-12", today=TODAY) == one_day
 
@@ -451,7 +658,9 @@ def test_both_dates_malformed_name_both_fields():
 
 
 def test_periods_over_five_years():
-    assert period_parse("2021-01-01", "2025-12-31", today=TODAY).start == date(2021, 1, 1)  # 5 years
+    assert period_parse("2021-01-01", "2025-12-31", today=TODAY).start == date(
+        2021, 1, 1
+    )  # 5 years
     error = refused("2019-01-01", "2025-12-31")
     assert error.message == str(dashboard.MSG_RANGE)
     assert error.errors == {"from": [str(dashboard.MSG_RANGE)]}
@@ -464,4 +673,6 @@ def test_period_messages_follow_the_language():
             "The start of the period must not be after its end."
         )
         assert refused("x", None).message == "Dates are written YYYY-MM-DD."
-        assert refused("2019-01-01", "2025-12-31").message == "A period can be at most 5 years long."
+        assert (
+            refused("2019-01-01", "2025-12-31").message == "A period can be at most 5 years long."
+        )

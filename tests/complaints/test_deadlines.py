@@ -109,9 +109,7 @@ def test_start_day_never_counts_whatever_the_hour(hour):
 
 
 def test_zero_days_is_the_end_of_the_start_day():
-    assert WorkingCalendar().add_working_days(wib(2026, 11, 23, 8), 0) == end_of(
-        date(2026, 11, 23)
-    )
+    assert WorkingCalendar().add_working_days(wib(2026, 11, 23, 8), 0) == end_of(date(2026, 11, 23))
 
 
 def test_utc_start_late_in_the_evening_is_already_the_next_day_in_wib():

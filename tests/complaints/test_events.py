@@ -180,10 +180,14 @@ def test_a_committed_transition_reaches_every_group_that_may_see_it(
         assert message["type"] == events.STAFF_MESSAGE
         summary = message["complaint"]
         assert (summary["reference"], summary["seq"], summary["status"]) == (
-            complaint.reference, 3, "in_progress",
+            complaint.reference,
+            3,
+            "in_progress",
         )
         assert (summary["opd"], summary["category"], summary["overdue"]) == (
-            "DISHUB", "pungli", False,
+            "DISHUB",
+            "pungli",
+            False,
         )
         assert_no_text(message, PARKIR, "Sedang dicek.", receipt)
     # The dashboard's counters come from the sweeper, not from each request.
@@ -200,7 +204,9 @@ def test_a_complaint_without_pungli_or_delay_goes_to_its_opd_and_not_to_oversigh
         complaint_transition(complaint=complaint, target=Status.IN_PROGRESS, role=Role.OPD)
 
     assert set(layer.groups()) == {
-        events.complaint_group(complaint.pk), "staff.all", "staff.opd.DUKCAPIL",
+        events.complaint_group(complaint.pk),
+        "staff.all",
+        "staff.opd.DUKCAPIL",
     }
 
 
@@ -234,7 +240,9 @@ def test_a_rolled_back_transition_sends_nothing(layer, django_capture_on_commit_
 def test_an_internal_event_is_not_sent_to_the_reporter(layer, django_capture_on_commit_callbacks):
     complaint, receipt = submit_parkir()
     head = staff_account_ensure(
-        username="kepala-dishub", password="kata-sandi-uji-5820", role="opd",
+        username="kepala-dishub",
+        password="kata-sandi-uji-5820",
+        role="opd",
         opd=Opd.objects.get(code="DISHUB"),
     )
 
@@ -269,7 +277,10 @@ def test_the_office_a_complaint_left_is_told(layer, django_capture_on_commit_cal
 
     with django_capture_on_commit_callbacks(execute=True):
         complaint_reassign(
-            user=coordinator, complaint=complaint, opd=Opd.objects.get(code="DLH"), reason=INTERNAL,
+            user=coordinator,
+            complaint=complaint,
+            opd=Opd.objects.get(code="DLH"),
+            reason=INTERNAL,
         )
 
     [left] = layer.to("staff.opd.DISHUB")
@@ -510,7 +521,8 @@ def test_the_counters_count_what_the_model_calls_open_and_overdue():
     Complaint.objects.filter(pk=late.pk).update(due_at=timezone.now() - timedelta(hours=1))
     done, _ = submit_kk()
     Complaint.objects.filter(pk=done.pk).update(
-        status=Status.CLOSED, due_at=timezone.now() - timedelta(hours=1)  # past, but closed
+        status=Status.CLOSED,
+        due_at=timezone.now() - timedelta(hours=1),  # past, but closed
     )
 
     assert counters.complaint_counters() == {

@@ -65,13 +65,31 @@ def test_february_of_a_leap_year():
 @pytest.mark.parametrize(
     "text",
     [
-        "2026-13", "2026-00", "2026-Q5", "2026-Q0", "abc", "", "   ", None,
+        "2026-13",
+        "2026-00",
+        "2026-Q5",
+        "2026-Q0",
+        "abc",
+        "",
+        "   ",
+        None,
         "2026-1",  # a month has two digits
-        "2026-10-01", "2026-10-24",  # a day is not a period
+        "2026-10-01",
+        "2026-10-24",  # a day is not a period
         "2026-q4",  # the quarter's Q is upper case, as the page writes it
-        "Q4-2026", "2026Q4", "2026/10", "10-2026", "26", "02026", "+2026", "-2026",
-        "2026-10,2026-11", "2026-10&to=2026-10-24",
-        "1999", "1999-12", "1999-Q4",  # before FIRST_YEAR
+        "Q4-2026",
+        "2026Q4",
+        "2026/10",
+        "10-2026",
+        "26",
+        "02026",
+        "+2026",
+        "-2026",
+        "2026-10,2026-11",
+        "2026-10&to=2026-10-24",
+        "1999",
+        "1999-12",
+        "1999-Q4",  # before FIRST_YEAR
         "٢٠٢٦",  # Arabic-Indic digits: int() would read them as 2026
         "２０２６-１０",  # full-width digits, likewise
     ],
@@ -134,7 +152,9 @@ def test_provisional_while_it_runs(text, today, provisional):
 def test_months_of_each_kind():
     assert [m.key for m in period_parse("2026-10", today=TODAY).months()] == ["2026-10"]
     assert [m.key for m in period_parse("2026-Q4", today=TODAY).months()] == [
-        "2026-10", "2026-11", "2026-12",
+        "2026-10",
+        "2026-11",
+        "2026-12",
     ]
     year = period_parse("2026", today=TODAY).months()
     assert [m.key for m in year] == [f"2026-{month:02d}" for month in range(1, 13)]
@@ -146,8 +166,14 @@ def test_months_of_each_kind():
 
 
 def test_every_day_is_in_exactly_one_month_one_quarter_one_year():
-    for day in (date(2026, 1, 1), date(2026, 3, 31), date(2026, 4, 1), date(2026, 10, 24),
-                date(2026, 12, 31), date(2028, 2, 29)):
+    for day in (
+        date(2026, 1, 1),
+        date(2026, 3, 31),
+        date(2026, 4, 1),
+        date(2026, 10, 24),
+        date(2026, 12, 31),
+        date(2028, 2, 29),
+    ):
         month, quarter, year = month_of(day), quarter_of(day), year_of(day)
         assert month.start <= day <= month.end
         assert quarter.start <= month.start and month.end <= quarter.end
@@ -188,8 +214,16 @@ def test_the_periods_offered():
     offered = periods_recent(TODAY)
     keys = [period.key for period in offered]
     # Newest first: this year, its quarters and months that have started, then the years before.
-    assert keys[:8] == ["2026", "2026-Q4", "2026-Q3", "2026-Q2", "2026-Q1", "2026-11", "2026-10",
-                        "2026-09"]
+    assert keys[:8] == [
+        "2026",
+        "2026-Q4",
+        "2026-Q3",
+        "2026-Q2",
+        "2026-Q1",
+        "2026-11",
+        "2026-10",
+        "2026-09",
+    ]
     assert "2026-12" not in keys and "2027" not in keys  # nothing in the future
     assert all(period.start <= TODAY for period in offered)
     assert keys.index("2025") < keys.index("2025-Q4") < keys.index("2025-12")

@@ -59,7 +59,9 @@ def figures(period: PublishedPeriod = APRIL, today: date = TODAY) -> dict:
 @pytest.fixture
 def on_15_may():
     """The pages' and the API's "today" (``timezone.localdate()``) is 15 May 2026."""
-    with mock.patch("django.utils.timezone.now", FrozenClock(datetime(2026, 5, 15, 10, 0, tzinfo=WIB))):
+    with mock.patch(
+        "django.utils.timezone.now", FrozenClock(datetime(2026, 5, 15, 10, 0, tzinfo=WIB))
+    ):
         yield
 
 
@@ -75,10 +77,13 @@ def city():
     for index in range(12):
         parking = index < 10
         row = complaint(
-            wib(dishub_day(index)), opd="DISHUB", category=Category.PUNGLI,
+            wib(dishub_day(index)),
+            opd="DISHUB",
+            category=Category.PUNGLI,
             service="PARKIR-MOTOR" if parking else "PARKIR-MOBIL",
             kelurahan=SAWAH_LEBAR if parking else PAGAR_DEWA,
-            fee_flagged=True, fee_excess=8_000 if parking else 7_000,
+            fee_flagged=True,
+            fee_excess=8_000 if parking else 7_000,
             status=Status.CLOSED if index < 6 else Status.IN_PROGRESS,
             resolved_at=wib(date(2026, 4, 17)) if index < 6 else None,
             resolve_due_at=PAST if index == 6 else FUTURE,
@@ -87,14 +92,25 @@ def city():
         if index < 6:
             rate(row, wib(date(2026, 4, 18)), waktu=4, biaya=3, perilaku=4, penanganan=3)
     for index in range(6):
-        complaint(wib(date(2026, 4, 20 + index % 3)), opd="DUKCAPIL", category=Category.DELAY,
-                  status=Status.ASSIGNED, due_at=FUTURE, resolve_due_at=FUTURE)
+        complaint(
+            wib(date(2026, 4, 20 + index % 3)),
+            opd="DUKCAPIL",
+            category=Category.DELAY,
+            status=Status.ASSIGNED,
+            due_at=FUTURE,
+            resolve_due_at=FUTURE,
+        )
     for index in range(3):
-        row = complaint(wib(date(2026, 4, 27 + index)), opd="DINKES", category=Category.DELAY,
-                        status=Status.CLOSED if index == 0 else Status.ASSIGNED,
-                        resolved_at=wib(date(2026, 4, 28)) if index == 0 else None,
-                        resolve_due_at=FUTURE, due_at=None if index == 0 else FUTURE,
-                        first_response_days=0 if index == 0 else None)
+        row = complaint(
+            wib(date(2026, 4, 27 + index)),
+            opd="DINKES",
+            category=Category.DELAY,
+            status=Status.CLOSED if index == 0 else Status.ASSIGNED,
+            resolved_at=wib(date(2026, 4, 28)) if index == 0 else None,
+            resolve_due_at=FUTURE,
+            due_at=None if index == 0 else FUTURE,
+            first_response_days=0 if index == 0 else None,
+        )
         if index == 0:
             rate(row, wib(date(2026, 4, 29)), waktu=1, biaya=1, perilaku=1, penanganan=1)
     rebuild()
@@ -121,11 +137,20 @@ def test_public_offices(city):
     rows = {row["opd"]: row for row in figures()["opds"]}
     small = rows["DINKES"]
     assert small["received"] == SUPPRESSED
-    assert (small["deadline_compliance"], small["ikm"], small["ikm_category"], small["zone"],
-            small["zone_score"]) == (None, None, None, None, None)
+    assert (
+        small["deadline_compliance"],
+        small["ikm"],
+        small["ikm_category"],
+        small["zone"],
+        small["zone_score"],
+    ) == (None, None, None, None, None)
     hidden_too = rows["DUKCAPIL"]  # 6, hidden so that Dinkes' 3 cannot be worked out
     assert hidden_too["received"] == SUPPRESSED
-    assert (hidden_too["deadline_compliance"], hidden_too["ikm"], hidden_too["zone"]) == (None, None, None)
+    assert (hidden_too["deadline_compliance"], hidden_too["ikm"], hidden_too["zone"]) == (
+        None,
+        None,
+        None,
+    )
     big = rows["DISHUB"]
     # 12, rounded to 10. 6 kept of 7 (one waiting past its deadline): 85.7; IKM 3.5 × 25 = 87.50
     # from 6 reporters.
@@ -151,7 +176,9 @@ def test_public_monthly_cells(city):
     """Months, not weeks, so the chart is not emptied by suppression; April's cells rounded."""
     raw = dashboard.trend(APRIL_SPAN, bucket="month")
     assert raw == [{"month": date(2026, 4, 1), "pungli": 12, "delay": 9, "other": 0}]
-    assert figures()["months"] == [{"month": date(2026, 4, 1), "pungli": 10, "delay": 10, "other": 0}]
+    assert figures()["months"] == [
+        {"month": date(2026, 4, 1), "pungli": 10, "delay": 10, "other": 0}
+    ]
 
 
 def test_a_month_reads_the_same_in_its_quarter_and_its_year(city):
@@ -160,11 +187,17 @@ def test_a_month_reads_the_same_in_its_quarter_and_its_year(city):
         wider = figures(period_parse(key, today=TODAY))
         april = [month for month in wider["months"] if month["month"] == date(2026, 4, 1)]
         assert april == figures()["months"]
-        assert all(month[category] == 0 for month in wider["months"] if month not in april
-                   for category in Category.values)
+        assert all(
+            month[category] == 0
+            for month in wider["months"]
+            if month not in april
+            for category in Category.values
+        )
         assert wider["received"] == 20
         assert {row["opd"]: row["received"] for row in wider["opds"]} == {
-            "DISHUB": 10, "DUKCAPIL": SUPPRESSED, "DINKES": SUPPRESSED,
+            "DISHUB": 10,
+            "DUKCAPIL": SUPPRESSED,
+            "DINKES": SUPPRESSED,
         }
     assert [month["month"] for month in figures(period_parse("2026", today=TODAY))["months"]] == [
         date(2026, month, 1) for month in range(1, 13)
@@ -175,8 +208,11 @@ def test_public_hotspots(city):
     sawah_lebar = Kelurahan.objects.get(code=SAWAH_LEBAR).name
     pagar_dewa = Kelurahan.objects.get(code=PAGAR_DEWA).name
     assert figures()["hotspots"] == [
-        {"kelurahan_name": sawah_lebar, "service_name": "Parkir tepi jalan umum: sepeda motor",
-         "reports": 10},
+        {
+            "kelurahan_name": sawah_lebar,
+            "service_name": "Parkir tepi jalan umum: sepeda motor",
+            "reports": 10,
+        },
     ]
     # Pagar Dewa's parking reports (fewer than 5) are left out altogether.
     assert pagar_dewa not in str(figures()["hotspots"])
@@ -203,8 +239,13 @@ def test_an_office_with_many_complaints_but_few_ratings_shows_no_ikm():
     """8 complaints, 1 rated: that IKM would be one reporter's answers, so it is not published;
     the zone then comes from the deadlines alone (as the page's formula says)."""
     for index in range(8):
-        row = complaint(wib(date(2026, 4, 6 + index)), opd="DISHUB", status=Status.CLOSED,
-                        resolved_at=wib(date(2026, 4, 20)), resolve_due_at=FUTURE)
+        row = complaint(
+            wib(date(2026, 4, 6 + index)),
+            opd="DISHUB",
+            status=Status.CLOSED,
+            resolved_at=wib(date(2026, 4, 20)),
+            resolve_due_at=FUTURE,
+        )
         if index == 0:
             rate(row, wib(date(2026, 4, 21)), waktu=1, biaya=1, perilaku=2, penanganan=1)
     rebuild()
@@ -218,16 +259,29 @@ def test_an_office_with_many_complaints_but_few_ratings_shows_no_ikm():
 
 def test_small_totals_are_suppressed():
     for index in range(3):
-        complaint(wib(date(2026, 4, 7 + index)), status=Status.CLOSED, resolved_at=wib(date(2026, 4, 10)),
-                  resolve_due_at=FUTURE, fee_flagged=True, fee_excess=5_000, first_response_days=2)
+        complaint(
+            wib(date(2026, 4, 7 + index)),
+            status=Status.CLOSED,
+            resolved_at=wib(date(2026, 4, 10)),
+            resolve_due_at=FUTURE,
+            fee_flagged=True,
+            fee_excess=5_000,
+            first_response_days=2,
+        )
     rebuild()
     published = figures()
     assert published["received"] == "<5"
-    assert (published["deadline_compliance"], published["median_first_response_days"],
-            published["ikm"], published["excess_total"]) == (None, None, None, None)
+    assert (
+        published["deadline_compliance"],
+        published["median_first_response_days"],
+        published["ikm"],
+        published["excess_total"],
+    ) == (None, None, None, None)
     assert [row["received"] for row in published["opds"]] == ["<5"]
     assert published["hotspots"] == []
-    assert published["months"] == [{"month": date(2026, 4, 1), "pungli": "<5", "delay": 0, "other": 0}]
+    assert published["months"] == [
+        {"month": date(2026, 4, 1), "pungli": "<5", "delay": 0, "other": 0}
+    ]
 
 
 def test_an_empty_period_is_zero_not_suppressed():
@@ -249,7 +303,9 @@ def test_the_current_month_is_provisional_and_shows_no_money(city):
     assert running["excess_total"] is None
     assert running["received"] == 20
     assert {row["opd"]: row["received"] for row in running["opds"]} == {
-        "DISHUB": 10, "DUKCAPIL": SUPPRESSED, "DINKES": SUPPRESSED,
+        "DISHUB": 10,
+        "DUKCAPIL": SUPPRESSED,
+        "DINKES": SUPPRESSED,
     }
     # The quarter and the year that hold April are running as well on 15 May.
     for key in ("2026-Q2", "2026"):
@@ -262,15 +318,27 @@ def test_the_current_month_is_provisional_and_shows_no_money(city):
 
 def excess_reports(day: date, amounts: list[int], *, opd: str = "DISHUB") -> None:
     for index, amount in enumerate(amounts):
-        complaint(wib(day, 8 + index % 12), opd=opd, service="PARKIR-MOTOR", kelurahan=SAWAH_LEBAR,
-                  fee_flagged=True, fee_excess=amount)
+        complaint(
+            wib(day, 8 + index % 12),
+            opd=opd,
+            service="PARKIR-MOTOR",
+            kelurahan=SAWAH_LEBAR,
+            fee_flagged=True,
+            fee_excess=amount,
+        )
 
 
 def karcis_only_reports(day: date, count: int) -> None:
     """Paid the official fee, got no karcis: flagged, but no excess."""
     for index in range(count):
-        complaint(wib(day, 8 + index % 12), opd="DISHUB", service="PARKIR-MOTOR",
-                  fee_flagged=True, fee_karcis_missing=True, fee_excess=0)
+        complaint(
+            wib(day, 8 + index % 12),
+            opd="DISHUB",
+            service="PARKIR-MOTOR",
+            fee_flagged=True,
+            fee_karcis_missing=True,
+            fee_excess=0,
+        )
 
 
 def test_money_of_a_month_with_ten_reports_with_an_excess_is_rounded_to_a_thousand():
@@ -319,7 +387,10 @@ def test_money_of_a_quarter_needs_every_month():
         return figures(period_parse(key, today=today), today=today)["excess_total"]
 
     assert (money("2026-04"), money("2026-05"), money("2026-06"), money("2026-Q2")) == (
-        50_000, 60_000, None, None,
+        50_000,
+        60_000,
+        None,
+        None,
     )
     excess_reports(date(2026, 6, 30), [7_000])
     rebuild()
@@ -332,10 +403,18 @@ def test_a_report_on_the_last_evening_of_a_month_counts_in_that_month():
     """Months are WIB months: 30 April 23.30 WIB (16.30 UTC) is April's, and so April has its
     tenth report with an excess (4 × 1.000 + 6 × 1.000)."""
     excess_reports(date(2026, 4, 10), [1_000] * 9)
-    complaint(datetime(2026, 4, 30, 23, 30, tzinfo=WIB), service="PARKIR-MOTOR",
-              fee_flagged=True, fee_excess=1_000)
-    complaint(datetime(2026, 5, 1, 0, 30, tzinfo=WIB), service="PARKIR-MOTOR",  # May's
-              fee_flagged=True, fee_excess=50_000)
+    complaint(
+        datetime(2026, 4, 30, 23, 30, tzinfo=WIB),
+        service="PARKIR-MOTOR",
+        fee_flagged=True,
+        fee_excess=1_000,
+    )
+    complaint(
+        datetime(2026, 5, 1, 0, 30, tzinfo=WIB),
+        service="PARKIR-MOTOR",  # May's
+        fee_flagged=True,
+        fee_excess=50_000,
+    )
     rebuild()
     assert figures()["excess_total"] == 10_000
 

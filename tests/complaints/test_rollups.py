@@ -78,7 +78,11 @@ DESCRIPTIONS = {
     ],
 }
 # Texts no routing rule recognises: without a service or an office they wait in triage.
-VAGUE = ["Pelayanan jelek sekali, petugas acuh.", "Saya kecewa, tolong ditindak.", "Tidak jelas semua."]
+VAGUE = [
+    "Pelayanan jelek sekali, petugas acuh.",
+    "Saya kecewa, tolong ditindak.",
+    "Tidak jelas semua.",
+]
 
 
 @pytest.fixture
@@ -114,7 +118,9 @@ class City:
         opd = complaint.opd
         if opd.pk not in self.heads:
             self.heads[opd.pk] = staff_account_ensure(
-                username=f"kepala-{opd.code.lower()}", password=PASSWORD, role=StaffRole.OPD_STAFF,
+                username=f"kepala-{opd.code.lower()}",
+                password=PASSWORD,
+                role=StaffRole.OPD_STAFF,
                 opd=opd,
             )
         return self.heads[opd.pk]
@@ -195,7 +201,9 @@ class City:
 
     def refer(self, complaint):
         complaint_staff_transition(
-            user=self.inspektorat, complaint=complaint, target=Status.REFERRED,
+            user=self.inspektorat,
+            complaint=complaint,
+            target=Status.REFERRED,
             message="Dilimpahkan ke APH",
         )
 
@@ -209,19 +217,25 @@ class City:
 
     def ask(self, complaint):
         complaint_staff_transition(
-            user=self.head_of(complaint), complaint=complaint, target=Status.NEEDS_INFO,
+            user=self.head_of(complaint),
+            complaint=complaint,
+            target=Status.NEEDS_INFO,
             message="Di loket mana kejadiannya?",
         )
 
     def resolve(self, complaint):
         complaint_staff_transition(
-            user=self.head_of(complaint), complaint=complaint, target=Status.RESOLVED,
+            user=self.head_of(complaint),
+            complaint=complaint,
+            target=Status.RESOLVED,
             message="Petugas sudah ditegur dan uang dikembalikan.",
         )
 
     def reopen(self, complaint):
         complaint_staff_transition(
-            user=self.inspektorat, complaint=complaint, target=Status.IN_PROGRESS,
+            user=self.inspektorat,
+            complaint=complaint,
+            target=Status.IN_PROGRESS,
             message="Dibuka kembali oleh Inspektorat",
         )
 
@@ -254,7 +268,9 @@ def test_rollups_kept_by_the_services_equal_a_rebuild(clock):
     while len(city.complaints) < COMPLAINTS or steps < 520:
         steps += 1
         # Mostly working hours, sometimes across a weekend or a long gap.
-        clock.now += timedelta(hours=rng.choice([1, 1, 2, 2, 3, 4, 8, 24]), minutes=rng.randint(0, 59))
+        clock.now += timedelta(
+            hours=rng.choice([1, 1, 2, 2, 3, 4, 8, 24]), minutes=rng.randint(0, 59)
+        )
         if len(city.complaints) < COMPLAINTS and (not city.complaints or rng.random() < 0.25):
             city.file()
         else:
@@ -281,12 +297,25 @@ def test_rollups_kept_by_the_services_equal_a_rebuild(clock):
     assert len({key[0] for key in incremental["StatDaily"]}) >= 10
     assert len({key[1] for key in incremental["StatDaily"]}) >= 6  # several OPDs
     assert city.done["filed:triage"] >= 2 and city.done["reject"] >= 1, city.done
-    for action in ("route", "reassign", "reply", "start", "ask", "resolve", "answer", "accept",
-                   "dispute", "reopen", "refer"):
+    for action in (
+        "route",
+        "reassign",
+        "reply",
+        "start",
+        "ask",
+        "resolve",
+        "answer",
+        "accept",
+        "dispute",
+        "reopen",
+        "refer",
+    ):
         assert city.done[action] >= 2, (action, city.done)
     assert city.done["auto_closed"] >= 1, city.done
-    daily = {field: sum(row.get(field, 0) for row in incremental["StatDaily"].values())
-             for field in ("received", "open", "resolved_on_time", "resolved_late", "excess")}
+    daily = {
+        field: sum(row.get(field, 0) for row in incremental["StatDaily"].values())
+        for field in ("received", "open", "resolved_on_time", "resolved_late", "excess")
+    }
     assert daily["received"] == COMPLAINTS
     assert daily["open"] == complaints.exclude(status__in=FINAL_STATUSES).count()
     assert daily["resolved_on_time"] >= 3 and daily["resolved_late"] >= 1, daily
@@ -350,7 +379,9 @@ def test_contribution_of_a_closed_late_delay_and_of_a_triage_complaint():
     }  # closed: not open; not pungli: no hotspot; no fee
 
     triage = Complaint(
-        category=Category.PUNGLI, status=Status.TRIAGE, created_at=datetime(2026, 6, 2, 8, tzinfo=WIB)
+        category=Category.PUNGLI,
+        status=Status.TRIAGE,
+        created_at=datetime(2026, 6, 2, 8, tzinfo=WIB),
     )
     daily = (StatDaily, (date(2026, 6, 2), "", "pungli"))
     hotspot = (StatHotspot, (date(2026, 6, 2), "", ""))
@@ -392,7 +423,10 @@ def test_nested_tracking_blocks_count_a_change_once():
     day = next(iter(before["StatDaily"]))[0]
     # The complaint left Dishub's row and is counted once in Dukcapil's.
     assert (day, "DISHUB", "pungli") not in after["StatDaily"]
-    assert after["StatDaily"][(day, "DUKCAPIL", "pungli")] == before["StatDaily"][(day, "DISHUB", "pungli")]
+    assert (
+        after["StatDaily"][(day, "DUKCAPIL", "pungli")]
+        == before["StatDaily"][(day, "DISHUB", "pungli")]
+    )
     assert after["StatDaily"][(day, "DUKCAPIL", "pungli")]["received"] == 1
     assert after == rebuilt_snapshot()
 
@@ -459,4 +493,9 @@ def test_a_refused_transition_changes_nothing():
 
 def test_rebuild_of_an_empty_database_is_empty():
     rollups_rebuild()
-    assert rollup_snapshot() == {"StatDaily": {}, "StatResponse": {}, "StatHotspot": {}, "StatRating": {}}
+    assert rollup_snapshot() == {
+        "StatDaily": {},
+        "StatResponse": {},
+        "StatHotspot": {},
+        "StatRating": {},
+    }

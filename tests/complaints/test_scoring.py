@@ -334,6 +334,10 @@ def test_scoring_imports_without_django():
     root = Path(__file__).resolve().parents[2]
     result = subprocess.run(
         [sys.executable, "-c", code],
-        cwd=root, env={"PATH": ""}, capture_output=True, text=True, check=False,
+        cwd=root,
+        env={"PATH": ""},
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr

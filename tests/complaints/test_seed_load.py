@@ -74,7 +74,8 @@ def test_every_complaint_has_a_numbered_history(loaded):
     ):
         events[complaint_id].append((seq, status, at))
     complaints = {
-        row[0]: row for row in Complaint.objects.values_list("pk", "last_seq", "status", "created_at")
+        row[0]: row
+        for row in Complaint.objects.values_list("pk", "last_seq", "status", "created_at")
     }
     assert set(events) == set(complaints)
     for pk, (_pk, last_seq, status, created) in complaints.items():
@@ -94,7 +95,11 @@ def test_pungli_complaints_have_the_inspektorat_copy(loaded):
     missing = pungli.exclude(opd=inspektorat).exclude(oversight=inspektorat)
     assert not missing.exists()
     assert not Complaint.objects.filter(opd=inspektorat, oversight=inspektorat).exists()
-    assert not Complaint.objects.exclude(category=Category.PUNGLI).filter(oversight__isnull=False).exists()
+    assert (
+        not Complaint.objects.exclude(category=Category.PUNGLI)
+        .filter(oversight__isnull=False)
+        .exists()
+    )
 
 
 def test_clocks_fit_the_status(loaded):

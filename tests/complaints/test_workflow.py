@@ -10,6 +10,7 @@
 - in_progress -> needs_info | resolved: the OPD, admin;
 - needs_info -> in_progress: the reporter's answer, or the OPD / admin resuming;
 - resolved -> closed: the reporter accepts, or the clock (system) after the silence;
+- any open status -> closed: the reporter withdraws their complaint;
   resolved -> in_progress: the reporter disputes, or oversight / admin reopen;
 - closed -> in_progress: oversight, admin;
 - a merged duplicate follows its original (role "follow"): from any open status to any status
@@ -40,7 +41,7 @@ received     assigned     |   x       .      .       .          .       .      x
 received     in_progress  |   .       .      .       .          .       .      x
 received     needs_info   |   .       .      .       .          .       .      x
 received     resolved     |   .       .      .       .          .       .      x
-received     closed       |   .       .      .       .          .       .      .
+received     closed       |   .       x      .       .          .       .      .
 received     rejected     |   .       .      .       .          .       .      x
 received     referred     |   .       .      .       .          x       x      x
 triage       received     |   .       .      .       .          .       .      .
@@ -49,7 +50,7 @@ triage       assigned     |   .       .      .       x          x       x      x
 triage       in_progress  |   .       .      .       .          .       .      x
 triage       needs_info   |   .       .      .       .          .       .      x
 triage       resolved     |   .       .      .       .          .       .      x
-triage       closed       |   .       .      .       .          .       .      .
+triage       closed       |   .       x      .       .          .       .      .
 triage       rejected     |   .       .      .       x          .       x      x
 triage       referred     |   .       .      .       .          x       x      x
 assigned     received     |   .       .      .       .          .       .      .
@@ -58,7 +59,7 @@ assigned     assigned     |   .       .      .       .          .       .      .
 assigned     in_progress  |   .       .      x       .          .       x      x
 assigned     needs_info   |   .       .      x       .          .       x      x
 assigned     resolved     |   .       .      .       .          .       .      x
-assigned     closed       |   .       .      .       .          .       .      .
+assigned     closed       |   .       x      .       .          .       .      .
 assigned     rejected     |   .       .      .       .          .       .      x
 assigned     referred     |   .       .      .       .          x       x      x
 in_progress  received     |   .       .      .       .          .       .      .
@@ -67,7 +68,7 @@ in_progress  assigned     |   .       .      .       .          .       .      x
 in_progress  in_progress  |   .       .      .       .          .       .      .
 in_progress  needs_info   |   .       .      x       .          .       x      x
 in_progress  resolved     |   .       .      x       .          .       x      x
-in_progress  closed       |   .       .      .       .          .       .      .
+in_progress  closed       |   .       x      .       .          .       .      .
 in_progress  rejected     |   .       .      .       .          .       .      x
 in_progress  referred     |   .       .      .       .          x       x      x
 needs_info   received     |   .       .      .       .          .       .      .
@@ -76,7 +77,7 @@ needs_info   assigned     |   .       .      .       .          .       .      x
 needs_info   in_progress  |   .       x      x       .          .       x      x
 needs_info   needs_info   |   .       .      .       .          .       .      .
 needs_info   resolved     |   .       .      .       .          .       .      x
-needs_info   closed       |   .       .      .       .          .       .      .
+needs_info   closed       |   .       x      .       .          .       .      .
 needs_info   rejected     |   .       .      .       .          .       .      x
 needs_info   referred     |   .       .      .       .          x       x      x
 resolved     received     |   .       .      .       .          .       .      .
@@ -247,7 +248,11 @@ REFUSED = [
     (Status.TRIAGE, Status.ASSIGNED, Role.OPD),
     (Status.TRIAGE, Status.REJECTED, Role.OVERSIGHT),
     (Status.IN_PROGRESS, Status.CLOSED, Role.OPD),  # only the reporter or the clock closes
-    (Status.IN_PROGRESS, Status.CLOSED, Role.FOLLOW),  # a duplicate is never closed for its reporter
+    (
+        Status.IN_PROGRESS,
+        Status.CLOSED,
+        Role.FOLLOW,
+    ),  # a duplicate is never closed for its reporter
     (Status.IN_PROGRESS, Status.REFERRED, Role.COORDINATOR),
     (Status.NEEDS_INFO, Status.RESOLVED, Role.OPD),
     (Status.RESOLVED, Status.CLOSED, Role.OPD),  # the reporter or the clock closes

@@ -1,4 +1,5 @@
-"""The OPD head and the reporter settle a complaint, each in their own browser (docs/product.md F2, F3).
+"""The OPD head and the reporter settle a complaint, each in their own browser
+(docs/product.md F2, F3).
 
 Two browser contexts share nothing but the server (``live_server_url``, seeded with the demo
 accounts):

@@ -311,8 +311,9 @@ async def test_a_message_over_1_kb_is_closed_1009(sockets, padding):
     _complaint, receipt = await db(submit_parkir)()
     socket = sockets()
     assert await socket.connect()
-    text = json.dumps({"type": "auth", "receipt": receipt, "after": 0, "pad": padding},
-                      ensure_ascii=False)
+    text = json.dumps(
+        {"type": "auth", "receipt": receipt, "after": 0, "pad": padding}, ensure_ascii=False
+    )
     assert len(text.encode()) > 1024
 
     await socket.communicator.send_to(text_data=text)
@@ -421,9 +422,7 @@ async def test_a_reporter_socket_from_another_origin_is_rejected(sockets, header
 
 @with_data
 @pytest.mark.parametrize("headers", FOREIGN_ORIGINS, ids=ORIGIN_IDS)
-async def test_a_staff_socket_from_another_origin_is_rejected_even_with_a_session(
-    sockets, headers
-):
+async def test_a_staff_socket_from_another_origin_is_rejected_even_with_a_session(sockets, headers):
     await db(staff)("kepala-dishub", "opd", "DISHUB")
     cookie = await db(session_cookie)("kepala-dishub")
     assert await sockets("/ws/staff/", [*ORIGIN_HEADERS, (b"cookie", cookie)]).connect()
@@ -444,7 +443,9 @@ async def test_a_committed_transition_arrives_live(sockets):
     assert await socket.nothing()
 
     await db(complaint_staff_transition)(
-        user=head, complaint=complaint, target=Status.NEEDS_INFO,
+        user=head,
+        complaint=complaint,
+        target=Status.NEEDS_INFO,
         message="Mohon sebutkan jam kejadian.",
     )
 

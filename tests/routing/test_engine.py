@@ -13,7 +13,9 @@ RULES = engine.Rules(
         "KEC-SELEBAR": "Kecamatan Selebar",
     },
     services={
-        "PARKIR-MOTOR": engine.ServiceRoute("PARKIR-MOTOR", "Parkir tepi jalan umum: sepeda motor", "DISHUB"),
+        "PARKIR-MOTOR": engine.ServiceRoute(
+            "PARKIR-MOTOR", "Parkir tepi jalan umum: sepeda motor", "DISHUB"
+        ),
         "KK": engine.ServiceRoute("KK", "Kartu Keluarga", "DUKCAPIL"),
         "SKTM": engine.ServiceRoute("SKTM", "Surat keterangan tidak mampu", None),
     },
@@ -36,13 +38,31 @@ RULES = engine.Rules(
         # (1) a chosen service goes to its OPD
         (engine.Facts("delay", service="KK"), "DUKCAPIL", "assigned", (), "service"),
         # (1) a local service goes to the kecamatan office of the place
-        (engine.Facts("other", service="SKTM", kelurahan="17.71.06.1006"), "KEC-RATU-AGUNG", "assigned", (), "service_location"),
-        (engine.Facts("other", service="SKTM", kelurahan="17.71.01.1001"), "KEC-SELEBAR", "assigned", (), "service_location"),
+        (
+            engine.Facts("other", service="SKTM", kelurahan="17.71.06.1006"),
+            "KEC-RATU-AGUNG",
+            "assigned",
+            (),
+            "service_location",
+        ),
+        (
+            engine.Facts("other", service="SKTM", kelurahan="17.71.01.1001"),
+            "KEC-SELEBAR",
+            "assigned",
+            (),
+            "service_location",
+        ),
         # a local service without a place falls through to the chosen office, else triage
         (engine.Facts("other", service="SKTM", opd="DISHUB"), "DISHUB", "assigned", (), "opd"),
         (engine.Facts("other", service="SKTM"), None, "triage", (), "none"),
         # a kelurahan whose kecamatan has no office on record: triage, never a guess
-        (engine.Facts("other", service="SKTM", kelurahan="17.71.09.1001"), None, "triage", (), "none"),
+        (
+            engine.Facts("other", service="SKTM", kelurahan="17.71.09.1001"),
+            None,
+            "triage",
+            (),
+            "none",
+        ),
         # (2) the chosen office, when no service decides
         (engine.Facts("other", opd="DUKCAPIL"), "DUKCAPIL", "assigned", (), "opd"),
         # the service wins over a different chosen office
@@ -52,27 +72,55 @@ RULES = engine.Rules(
         # (4) nothing to go on: triage
         (engine.Facts("other", description="ada masalah"), None, "triage", (), "none"),
         # pungli: Inspektorat oversight copy, always
-        (engine.Facts("pungli", service="PARKIR-MOTOR"), "DISHUB", "assigned", ("INSPEKTORAT",), "service"),
+        (
+            engine.Facts("pungli", service="PARKIR-MOTOR"),
+            "DISHUB",
+            "assigned",
+            ("INSPEKTORAT",),
+            "service",
+        ),
         (engine.Facts("pungli"), None, "triage", ("INSPEKTORAT",), "none"),
         # involving the head of an OPD: Inspektorat primary, never that OPD
-        (engine.Facts("delay", service="KK", involves_head=True), "INSPEKTORAT", "assigned", (), "involves_head"),
-        (engine.Facts("pungli", opd="DISHUB", involves_head=True), "INSPEKTORAT", "assigned", (), "involves_head"),
+        (
+            engine.Facts("delay", service="KK", involves_head=True),
+            "INSPEKTORAT",
+            "assigned",
+            (),
+            "involves_head",
+        ),
+        (
+            engine.Facts("pungli", opd="DISHUB", involves_head=True),
+            "INSPEKTORAT",
+            "assigned",
+            (),
+            "involves_head",
+        ),
     ],
 )
 def test_route(facts, opd, status, oversight, rule):
     decision = engine.route(facts, RULES)
-    assert (decision.opd, decision.status, decision.oversight, decision.rule) == (opd, status, oversight, rule)
+    assert (decision.opd, decision.status, decision.oversight, decision.rule) == (
+        opd,
+        status,
+        oversight,
+        rule,
+    )
 
 
 def test_reason_names_the_service_and_the_office():
     decision = engine.route(engine.Facts("pungli", service="PARKIR-MOTOR"), RULES)
-    assert decision.reason.startswith("Layanan Parkir tepi jalan umum: sepeda motor → Dinas Perhubungan")
+    assert decision.reason.startswith(
+        "Layanan Parkir tepi jalan umum: sepeda motor → Dinas Perhubungan"
+    )
     assert "Inspektorat Daerah" in decision.reason
 
 
 def test_reason_for_a_local_service_names_the_kelurahan():
     decision = engine.route(engine.Facts("other", service="SKTM", kelurahan="17.71.06.1006"), RULES)
-    assert decision.reason == "Layanan Surat keterangan tidak mampu di Kel. Sawah Lebar → Kecamatan Ratu Agung"
+    assert (
+        decision.reason
+        == "Layanan Surat keterangan tidak mampu di Kel. Sawah Lebar → Kecamatan Ratu Agung"
+    )
 
 
 def test_reason_when_the_head_is_involved_names_the_bypassed_office():
@@ -94,7 +142,11 @@ def test_rules_are_read_only():
 # --- Step 3: the words of the description ------------------------------------------------------
 
 TEXT_RULES = engine.Rules(
-    opds={**RULES.opds, "DLH": "Dinas Lingkungan Hidup", "DIKBUD": "Dinas Pendidikan dan Kebudayaan"},
+    opds={
+        **RULES.opds,
+        "DLH": "Dinas Lingkungan Hidup",
+        "DIKBUD": "Dinas Pendidikan dan Kebudayaan",
+    },
     services=RULES.services,
     areas=RULES.areas,
     kecamatan_names={"17.71.06": "Ratu Agung", "17.71.01": "Selebar", "17.71.09": "Singaran Pati"},
@@ -139,10 +191,18 @@ def text_facts(category, words, weights=None, stems=None, **kwargs):
         # a category condition: 'pasar' only counts for 'other'
         (text_facts("pungli", "pasar"), None, "triage"),
         # a local service, place chosen
-        (text_facts("other", "sktm dipersulit", kelurahan="17.71.06.1006"), "KEC-RATU-AGUNG", "assigned"),
+        (
+            text_facts("other", "sktm dipersulit", kelurahan="17.71.06.1006"),
+            "KEC-RATU-AGUNG",
+            "assigned",
+        ),
         # a local service, place named in the text after a cue word
         (text_facts("other", "sktm di kelurahan pagar dewa"), "KEC-SELEBAR", "assigned"),
-        (text_facts("pungli", "lurah di kecamatan ratu agung minta uang"), "KEC-RATU-AGUNG", "assigned"),
+        (
+            text_facts("pungli", "lurah di kecamatan ratu agung minta uang"),
+            "KEC-RATU-AGUNG",
+            "assigned",
+        ),
         # a local office with no place: triage, never a guess
         (text_facts("pungli", "sktm minta uang"), None, "triage"),
         # not the city's matter
@@ -169,7 +229,9 @@ def test_text_decision_names_the_matched_words_and_the_office():
 
 
 def test_text_via_a_service_names_the_service():
-    decision = engine.route(text_facts("other", "sktm susah", kelurahan="17.71.06.1006"), TEXT_RULES)
+    decision = engine.route(
+        text_facts("other", "sktm susah", kelurahan="17.71.06.1006"), TEXT_RULES
+    )
     assert decision.service == "SKTM"
     assert "layanan Surat keterangan tidak mampu" in decision.reason
     assert decision.reason.endswith("→ Kecamatan Ratu Agung")

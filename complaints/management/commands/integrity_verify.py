@@ -1,5 +1,7 @@
 """`python manage.py integrity_verify [--published FILE]`: recompute every event chain and every
-checkpoint; exit status 0 only if nothing was altered, else 1 naming the first divergence.
+checkpoint; exit status 0 only if nothing was altered, else 1 naming the first divergence. A
+text removed under the retention rule or on withdrawal is accepted as a tombstone only when a
+valid purge event names it (docs/integrity.md "Tombstones"); the command says how many it accepted.
 
 ``--published``: the checkpoints as mirrored from ``/api/v1/integrity/checkpoints/`` (a JSON
 list, or that endpoint's page with ``results``): a stored checkpoint that differs from its
@@ -7,11 +9,12 @@ published copy was rewritten.
 """
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from complaints.integrity import verify
+from complaints.integrity import PURGE_RETENTION, PURGE_WITHDRAWAL, verify
 
 
 class Command(BaseCommand):
@@ -28,7 +31,13 @@ class Command(BaseCommand):
             except (OSError, ValueError) as error:
                 raise CommandError(f"Cannot read {published}: {error}") from error
             mirrored = data["results"] if isinstance(data, dict) else data
-        divergence = verify(published=mirrored)
+        tombstones = Counter()
+        divergence = verify(published=mirrored, tombstones=tombstones)
         if divergence is not None:
             raise CommandError(f"Integrity check failed at {divergence}", returncode=1)
         self.stdout.write("Integrity check passed: every chain and checkpoint recomputes.")
+        # Removed texts whose stored hash still chains, each named by a valid purge event.
+        self.stdout.write(
+            f"{tombstones[PURGE_RETENTION]} texts purged under the retention rule; "
+            f"{tombstones[PURGE_WITHDRAWAL]} on withdrawal by the reporter."
+        )

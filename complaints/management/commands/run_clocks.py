@@ -1,5 +1,5 @@
 """`python manage.py run_clocks [--loop]`: escalate missed deadlines, auto-close silent cases,
-and publish the day's integrity checkpoint.
+publish the day's integrity checkpoint and purge what the retention rule says is due.
 
 Idempotent and safe to run concurrently. Production runs it from a scheduler (e.g. every
 5 minutes from cron or a systemd timer) or as its own process with `--loop`; `make run` runs it
@@ -18,7 +18,9 @@ class Command(BaseCommand):
     help = "Escalate breached deadlines and auto-close resolved complaints with no reply."
 
     def add_arguments(self, parser):
-        parser.add_argument("--loop", action="store_true", help="Run every PORTAL_CLOCKS_INTERVAL s.")
+        parser.add_argument(
+            "--loop", action="store_true", help="Run every PORTAL_CLOCKS_INTERVAL s."
+        )
 
     def handle(self, *args, loop: bool, **options):
         while True:
@@ -29,6 +31,10 @@ class Command(BaseCommand):
             )
             if report.checkpoint:
                 self.stdout.write(f"Integrity checkpoint published for {report.checkpoint}.")
+            if report.purged:
+                self.stdout.write(
+                    f"Texts or photos purged under the retention rule: {report.purged} complaints."
+                )
             if not loop:
                 return
             time.sleep(settings.PORTAL_CLOCKS_INTERVAL)

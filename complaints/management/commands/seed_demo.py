@@ -15,8 +15,12 @@ class Command(BaseCommand):
         password = settings.DEMO_PASSWORD
         accounts = [
             staff_account_ensure(username="admin", password=password, superuser=True),
-            staff_account_ensure(username="koordinator", password=password, role=StaffRole.KOORDINATOR),
-            staff_account_ensure(username="inspektorat", password=password, role=StaffRole.INSPEKTORAT),
+            staff_account_ensure(
+                username="koordinator", password=password, role=StaffRole.KOORDINATOR
+            ),
+            staff_account_ensure(
+                username="inspektorat", password=password, role=StaffRole.INSPEKTORAT
+            ),
             staff_account_ensure(username="walikota", password=password, role=StaffRole.WALIKOTA),
         ]
         for opd in Opd.objects.order_by("code"):
@@ -28,7 +32,11 @@ class Command(BaseCommand):
                     opd=opd,
                 )
             )
-        self.stdout.write(f"Demo accounts ({len(accounts)}), password: {password}  (log in at /staf/masuk/)")
+        self.stdout.write(
+            f"Demo accounts ({len(accounts)}), password: {password}  (log in at /staf/masuk/)"
+        )
         for user in accounts[:4]:
             self.stdout.write(f"  {user.username}")
-        self.stdout.write(f"  kepala-<opd code>, e.g. kepala-dishub ({len(accounts) - 4} OPD heads)")
+        self.stdout.write(
+            f"  kepala-<opd code>, e.g. kepala-dishub ({len(accounts) - 4} OPD heads)"
+        )

@@ -26,7 +26,9 @@ class Command(BaseCommand):
         if file.exists():
             report = evaluate(cases_read(file, split), rules)
             title = f"Labelled set {file.name}" + (f" ({split} half)" if split else "")
-            self._print(report_lines(report, title=title, show_mistakes=report.mistakes if mistakes else ()))
+            self._print(
+                report_lines(report, title=title, show_mistakes=report.mistakes if mistakes else ())
+            )
         else:
             self.stdout.write(f"No labelled set at {file}.")
         feedback = [
@@ -41,7 +43,11 @@ class Command(BaseCommand):
             for row in RoutingFeedback.objects.select_related("new_opd")
         ]
         report = evaluate(feedback, rules)
-        self._print(report_lines(report, title="Recorded reroutes", show_mistakes=report.mistakes if mistakes else ()))
+        self._print(
+            report_lines(
+                report, title="Recorded reroutes", show_mistakes=report.mistakes if mistakes else ()
+            )
+        )
 
     def _print(self, lines):
         for line in lines:
