@@ -192,5 +192,14 @@ def records_of_user(username: str | None = None) -> QuerySet[AccessRecord]:
     return records.order_by("-pk")
 
 
+def records_search(query: str) -> tuple[Complaint | None, QuerySet[AccessRecord]]:
+    """The audit page's search: a complaint by its reference, else a staff member by username
+    (everyone's records for an empty query)."""
+    complaint = Complaint.objects.filter(reference__iexact=query).first() if query else None
+    if complaint is not None:
+        return complaint, records_of_complaint(complaint)
+    return None, records_of_user(query or None)
+
+
 def notices_recent() -> QuerySet[AuditNotice]:
     return AuditNotice.objects.select_related("user", "complaint").order_by("-created_at", "-pk")

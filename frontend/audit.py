@@ -10,8 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from complaints.access import can_read_audit
-from complaints.audit import notices_recent, records_of_complaint, records_of_user
-from complaints.models import Complaint
+from complaints.audit import notices_recent, records_search
 
 PAGE_SIZE = 50
 NOTICES_SHOWN = 20
@@ -23,11 +22,7 @@ def audit(request):
     if not can_read_audit(request.user):
         raise Http404
     query = request.GET.get("q", "").strip()[:150]
-    complaint = Complaint.objects.filter(reference__iexact=query).first() if query else None
-    if complaint is not None:
-        records = records_of_complaint(complaint)
-    else:
-        records = records_of_user(query or None)
+    complaint, records = records_search(query)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "query": query,

@@ -27,18 +27,16 @@ from complaints.models import Complaint, Event, Status, Visibility
 from complaints.services import (
     complaint_reassign,
     complaint_staff_message,
-    complaint_submit,
     complaint_transition,
     event_append,
     staff_account_ensure,
 )
 from complaints.workflow import Role
-from routing.models import Opd, Service
+from routing.models import Opd
+from tests.factories import KK, PARKIR, complaint_kk, complaint_parkir
 
 pytestmark = pytest.mark.usefixtures("directory")
 
-PARKIR = "Jukir di depan pasar minta Rp10.000 untuk parkir motor, tidak ada karcis."
-KK = "KK sudah sebulan belum jadi, katanya berkas menumpuk di meja."
 INTERNAL = "Catatan internal: jukir ini kerabat pejabat, rahasia 90417"
 
 
@@ -94,9 +92,7 @@ def broken(monkeypatch, **kwargs) -> BrokenLayer:
 
 def submit_parkir() -> tuple[Complaint, str]:
     """A pungli complaint for DISHUB, with an oversight copy to the Inspektorat."""
-    complaint, receipt = complaint_submit(
-        category="pungli", description=PARKIR, service=Service.objects.get(code="PARKIR-MOTOR")
-    )
+    complaint, receipt = complaint_parkir()
     assert complaint.opd.code == "DISHUB"
     assert list(complaint.oversight.values_list("code", flat=True)) == ["INSPEKTORAT"]
     return complaint, receipt
@@ -104,9 +100,7 @@ def submit_parkir() -> tuple[Complaint, str]:
 
 def submit_kk() -> tuple[Complaint, str]:
     """A delay complaint for DUKCAPIL only, not overdue."""
-    complaint, receipt = complaint_submit(
-        category="delay", description=KK, service=Service.objects.get(code="KK")
-    )
+    complaint, receipt = complaint_kk()
     assert complaint.opd.code == "DUKCAPIL" and not complaint.oversight.exists()
     return complaint, receipt
 

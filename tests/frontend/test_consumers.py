@@ -34,14 +34,14 @@ from complaints.receipts import receipt_new
 from complaints.services import (
     complaint_reassign,
     complaint_staff_transition,
-    complaint_submit,
     complaint_transition,
     staff_account_ensure,
 )
 from complaints.workflow import Role
 from config.asgi import application
-from routing.models import Opd, Service
+from routing.models import Opd
 from tests.api.staff import staff_write
+from tests.factories import KK, PARKIR, complaint_kk, complaint_parkir
 
 # Consumers read through database_sync_to_async even when a test has no data, hence the mark
 # on every test; only the tests with complaints pay for loading the directory again.
@@ -54,8 +54,6 @@ PASSWORD = "kata-sandi-uji-5820"
 WAIT = 5  # the longest a message that must come may take; receiving returns as soon as it does
 QUIET = 0.2  # how long "nothing arrives" is watched
 
-PARKIR = "Jukir di depan pasar minta Rp10.000 untuk parkir motor, tidak ada karcis."
-KK = "KK sudah sebulan belum jadi, katanya berkas menumpuk di meja."
 INTERNAL = "Catatan internal: jukir ini kerabat pejabat, rahasia 90417"
 PUBLIC_REPLY = "Petugas kami sudah menegur juru parkir tersebut."
 
@@ -127,18 +125,14 @@ def opd(code: str) -> Opd:
 
 def submit_parkir() -> tuple:
     """A pungli complaint routed to DISHUB (with an Inspektorat oversight copy)."""
-    complaint, receipt = complaint_submit(
-        category="pungli", description=PARKIR, service=Service.objects.get(code="PARKIR-MOTOR")
-    )
+    complaint, receipt = complaint_parkir()
     assert complaint.status == Status.ASSIGNED and complaint.opd.code == "DISHUB"
     return complaint, receipt
 
 
 def submit_kk() -> tuple:
     """A delay complaint routed to DUKCAPIL only, not overdue."""
-    complaint, receipt = complaint_submit(
-        category="delay", description=KK, service=Service.objects.get(code="KK")
-    )
+    complaint, receipt = complaint_kk()
     assert complaint.opd.code == "DUKCAPIL" and not complaint.oversight.exists()
     assert complaint.due_at > timezone.now()
     return complaint, receipt
