@@ -6,6 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/laporpungli
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Test processes (pytest-xdist): `auto` = one per core; files stay whole on one worker, so a
+# module's servers and fixtures are built once.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test test-services lint bench venv venv-dev messages lock clean
 
@@ -22,23 +26,30 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 venv: $(VENV)/.runtime
 venv-dev: $(VENV)/.dev
 
+# $(call is_true,VALUE): non-empty when VALUE is one of config/env.py's true booleans.
+is_true = $(filter 1 true yes on,$(shell printf '%s' '$(1)' | tr '[:upper:]' '[:lower:]'))
+
 ## make run: migrate, load the directory and demo accounts, serve HTTP + websockets on :8000
-## (the demo: DEBUG on unless DEBUG=false is given, which then needs SECRET_KEY)
+## (the demo: DEBUG on unless DEBUG=false is given, which then needs SECRET_KEY, collects the
+## static files, and creates no demo account unless DEMO=true). Plain http: no https redirect.
 run: export DEBUG ?= true
+run: export PORTAL_SSL_REDIRECT ?= false
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_directory
-	$(BIN)/python manage.py seed_demo
+	$(if $(call is_true,$(DEBUG)),,$(BIN)/python manage.py collectstatic --noinput)
+	$(if $(call is_true,$(DEBUG))$(call is_true,$(DEMO)),$(BIN)/python manage.py seed_demo \
+		$(if $(call is_true,$(DEBUG)),,--force))
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 ## make test: the whole suite on the embedded default (SQLite, in-memory channel layer)
 test: venv-dev
-	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL -u REDIS_URL $(PYTEST) $(PYTEST_ARGS)
 
 ## make test-services: the same suite against PostgreSQL and Redis
 test-services: venv-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(BIN)/python -m pytest $(PYTEST_ARGS)
+		$(PYTEST) $(PYTEST_ARGS)
 
 ## make lint: ruff's checks and its formatting, as CI runs them
 lint: venv-dev

@@ -12,7 +12,14 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from complaints import exceptions as domain
-from complaints.ratelimits import MSG_THROTTLED
+from complaints.logins import LoginRefused
+from complaints.ratelimits import throttled_message
+from complaints.unavailable import (
+    MSG_UNAVAILABLE,
+    RETRY_AFTER_SECONDS,
+    is_unavailable,
+    unavailable_log,
+)
 
 # What each domain refusal is over HTTP; the first class in the error's ancestry decides.
 _DOMAIN_STATUS = {
@@ -56,10 +63,27 @@ def api_exception_handler(exc, context):
             error_body(_("Please check the fields marked below."), _field_errors(exc.detail)),
             status=status.HTTP_400_BAD_REQUEST,
         )
+    if isinstance(exc, LoginRefused):
+        return Response(
+            error_body(exc.message),
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
     if isinstance(exc, exceptions.Throttled):
         response = exception_handler(exc, context)
-        response.data = error_body(str(MSG_THROTTLED) % {"seconds": int(exc.wait or 1)})
+        response.data = error_body(throttled_message(int(exc.wait or 1)))
+        # Anonymous submissions: a challenge to solve instead of waiting (api.throttles).
+        if getattr(exc, "challenge", None):
+            response.data["challenge"] = exc.challenge
         return response
+    # The database locked or down, Redis down: the client should retry soon, not report a bug.
+    if is_unavailable(exc):
+        unavailable_log(exc)
+        return Response(
+            error_body(MSG_UNAVAILABLE),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, Http404) or isinstance(exc, exceptions.NotFound):
         return Response(error_body(_("Not found.")), status=status.HTTP_404_NOT_FOUND)
     response = exception_handler(exc, context)

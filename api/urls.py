@@ -1,10 +1,17 @@
 """One path per operation under ``/api/v1/`` (docs/interface.md "REST API")."""
 
-from django.urls import path
+from django.http import JsonResponse
+from django.urls import path, re_path
+from django.utils.translation import gettext as _
 
 from api.apis import audit, complaints, directory, exports, integrity, public, routing, staff, stats
 
 app_name = "api"
+
+
+def not_found(request):
+    return JsonResponse({"message": _("Not found."), "errors": {}}, status=404)
+
 
 urlpatterns = [
     path("public/figures/", public.PublicFiguresApi.as_view(), name="public-figures"),
@@ -30,6 +37,7 @@ urlpatterns = [
         name="integrity-checkpoints",
     ),
     path("auth/token/", staff.TokenObtainApi.as_view(), name="auth-token"),
+    path("auth/logout/", staff.TokenLogoutApi.as_view(), name="auth-logout"),
     path("staff/complaints/", staff.StaffComplaintListApi.as_view(), name="staff-complaints"),
     path("staff/audit/", audit.StaffAuditApi.as_view(), name="staff-audit"),
     path("staff/audit/notices/", audit.StaffAuditNoticeApi.as_view(), name="staff-audit-notices"),
@@ -93,4 +101,8 @@ urlpatterns = [
         staff.StaffEvidenceApi.as_view(size="thumb"),
         name="staff-evidence-thumb",
     ),
+    # Last: any other address under /api/v1/ (a malformed evidence id too) is the API's JSON
+    # 404, not the HTML page of the site. Only addresses ending in "/", so that Django still
+    # redirects "complaints" to "complaints/" (APPEND_SLASH).
+    re_path(r"^.*/$", not_found),
 ]

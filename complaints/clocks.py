@@ -10,6 +10,8 @@ level of the current deadline, the status) so a second run finds nothing left to
 - A complaint ``resolved`` with no reply from the reporter is closed at ``auto_close_at``.
 - Once a day, an integrity checkpoint is published (``complaints.integrity``), and what the
   retention rule says is due is purged (``complaints.retention``).
+- Every run deletes the stored answers of retry-safe requests older than 24 hours
+  (``complaints.idempotency``).
 """
 
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from complaints.deadlines import WorkingCalendar
+from complaints.idempotency import answers_purge
 from complaints.integrity import checkpoint_publish
 from complaints.models import Checkpoint, Complaint, Event, Status, Visibility
 from complaints.retention import retention_purge
@@ -36,6 +39,7 @@ class ClockReport:
     auto_closed: int = 0
     checkpoint: str = ""  # the day of the checkpoint published by this run, if any
     purged: int = 0  # complaints whose texts or photos the day's retention run removed
+    answers_purged: int = 0  # stored answers of retry-safe requests past their 24 hours
 
 
 def clocks_run(*, now=None) -> ClockReport:
@@ -61,6 +65,7 @@ def clocks_run(*, now=None) -> ClockReport:
         report.checkpoint = checkpoint_publish(day=day, now=now).day.isoformat()
         # Once a day, with the day's first run (it is idempotent should two runs race here).
         report.purged = len(retention_purge(now=now).complaints)
+    report.answers_purged = answers_purge(now=now)
     return report
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from complaints.inputs import MSG_DATE, ascii_date
 from complaints.models import Category, Complaint, Status
 
 SORTS = {
@@ -40,6 +41,23 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class StrictDateField(forms.DateField):
+    """``YYYY-MM-DD`` in the digits 0-9 (``complaints.inputs.ascii_date``): Django's own date
+    field also reads other scripts' digits and several other formats."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return ascii_date(value)
+        except ValueError:
+            raise ValidationError(MSG_DATE, code="invalid") from None
+
+
+class StrictDateFilter(django_filters.DateFilter):
+    field_class = StrictDateField
+
+
 class ComplaintFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     category = django_filters.ChoiceFilter(choices=Category.choices)
@@ -47,8 +65,8 @@ class ComplaintFilter(django_filters.FilterSet):
     opd = django_filters.CharFilter(field_name="opd__code")
     kecamatan = django_filters.CharFilter(field_name="kecamatan__code")
     overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue"))
-    created_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
-    created_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+    created_after = StrictDateFilter(field_name="created_at", lookup_expr="date__gte")
+    created_before = StrictDateFilter(field_name="created_at", lookup_expr="date__lte")
     sort = django_filters.ChoiceFilter(
         choices=[("deadline", _("Deadline")), ("newest", _("Newest")), ("oldest", _("Oldest"))],
         method="filter_sort",

@@ -3,10 +3,18 @@
 The API's views (``api.apis``) and the HTML forms (``frontend``) read a request through these
 serializers and hand the validated data to ``complaints.services``; messages are for people
 (Indonesian unless the client asks for English), and every text limit is ``TEXT_MAX``.
+
+It also owns strict reading, for every surface: whole numbers only in the ASCII digits 0-9 and
+of a bounded length (``ascii_int``, ``DigitsField``), JSON of a bounded nesting depth read
+without recursion (``json_loads_strict``), and free text that counts as empty when nothing in it
+is visible (``has_visible``, ``TextField``).
 """
 
+import json
+import math
 import re
-from datetime import timedelta
+import unicodedata
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,25 +47,170 @@ MSG_RATING = _("Each rating is a whole number from 1 to 4.")
 MSG_WITHDRAW_CONFIRM = _(
     "Tick “I am sure” to withdraw: what you wrote and your photos are deleted for good."
 )
+MSG_NUMBER = _("Enter a whole number using the digits 0-9 only.")
+
+# Longest whole number any field takes (PositiveBigIntegerField holds 19 digits); amounts and
+# ratings have their own, smaller bounds.
+NUMBER_MAX_DIGITS = 18
+# No request of the API nests deeper than 3 levels; 20 leaves room and stops "[[[[..." (5,000
+# levels) long before Python's recursive JSON decoder would overflow its stack.
+JSON_MAX_DEPTH = 20
+# A JSON number longer than this is not a count, an amount or a rating of anyone's.
+JSON_MAX_NUMBER_CHARS = 40
+
+
+# --- Strict reading: numbers, JSON, visible text ---------------------------------------------
+
+
+def ascii_int(value, *, max_digits: int = NUMBER_MAX_DIGITS) -> int:
+    """The whole number ``value`` writes in the ASCII digits 0-9 alone (spaces around allowed),
+    at most ``max_digits`` of them; ``ValueError`` for anything else.
+
+    Python's ``int`` also reads other scripts' digits ("٣"), signs, underscores ("1_000") and
+    thousands of digits; none of that is a number a person typed into a form.
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > max_digits or not (text.isascii() and text.isdigit()):
+        raise ValueError("not a whole number in the digits 0-9")
+    return int(text)
+
+
+# A JSON string (escapes included) or one bracket: brackets inside strings are not structure.
+_JSON_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+
+
+def json_depth_ok(text: str, *, max_depth: int = JSON_MAX_DEPTH) -> bool:
+    """Whether the arrays and objects in ``text`` nest at most ``max_depth`` deep (and no
+    bracket closes one that never opened). One pass, no recursion, whatever the input."""
+    depth = 0
+    for match in _JSON_STRUCTURE.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > max_depth:
+                return False
+        elif token in "]}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return True
+
+
+def _json_int(text: str) -> int:
+    if len(text) > JSON_MAX_NUMBER_CHARS:
+        raise ValueError("number too long")
+    return int(text)
+
+
+def _json_float(text: str) -> float:
+    value = float(text) if len(text) <= JSON_MAX_NUMBER_CHARS else math.inf
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+def _json_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_loads_strict(text: str, *, max_depth: int = JSON_MAX_DEPTH):
+    """``json.loads`` for text from outside: ``ValueError`` (never ``RecursionError``) when it
+    nests deeper than ``max_depth``, has a number longer than ``JSON_MAX_NUMBER_CHARS`` or out
+    of a float's range, or uses ``NaN``/``Infinity``, or is not JSON at all."""
+    if not json_depth_ok(text, max_depth=max_depth):
+        raise ValueError("JSON nested too deeply")
+    return json.loads(
+        text, parse_int=_json_int, parse_float=_json_float, parse_constant=_json_constant
+    )
+
+
+# Characters that show nothing though Unicode does not file them as spaces or format controls:
+# the Hangul fillers, the Braille blank, the combining grapheme joiner, Khmer and Mongolian
+# invisible vowels and selectors, and the variation selectors.
+_BLANK_LOOKING = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u2800\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+    + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+# Control (Cc), format (Cf: zero-width space and joiners, word joiner, BOM, soft hyphen,
+# direction marks, tags) and the separators: spaces of every width, line and paragraph.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+
+
+def has_visible(text: str) -> bool:
+    """Whether ``text`` shows anything: a text of spaces, zero-width characters and other
+    invisible ones alone is empty to a reader, whatever its length."""
+    return any(
+        char not in _BLANK_LOOKING and unicodedata.category(char) not in _INVISIBLE_CATEGORIES
+        for char in text
+    )
+
+
+class TextField(serializers.CharField):
+    """Free text a person writes (descriptions, messages, notes, reasons, summaries). Text in
+    which nothing is visible counts as empty: "required" when a text is required, ``""`` when
+    it may be left out (so nothing invisible is ever stored as if it were a message)."""
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str) and data and not has_visible(data):
+            data = ""
+        return super().run_validation(data)
+
+
+# [0-9], not \d: \d also matches other scripts' digits, which Django's date parsing reads.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def ascii_date(value) -> date:
+    """The date ``value`` writes as ``YYYY-MM-DD`` in the digits 0-9; ``ValueError`` otherwise
+    (``date.fromisoformat`` alone also reads "20260401" and "2026-W14-1")."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not _ISO_DATE.fullmatch(text):
+        raise ValueError("not a YYYY-MM-DD date")
+    return date.fromisoformat(text)
+
+
+class DayField(serializers.DateField):
+    """A date written ``YYYY-MM-DD`` (``ascii_date``)."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, date):
+            return super().to_internal_value(value)
+        try:
+            return ascii_date(value)
+        except ValueError:
+            self.fail("invalid", format="YYYY-MM-DD")
 
 
 def _date_field() -> serializers.DateField:
-    return serializers.DateField(
+    return DayField(
         required=False, allow_null=True, error_messages={"invalid": MSG_DATE, "datetime": MSG_DATE}
     )
 
 
 class DigitsField(serializers.IntegerField):
-    """A whole number written with the digits 0-9 only. DRF's ``IntegerField`` reads "10.000"
-    as 10 (it drops a zero decimal part), but that is how an Indonesian writes ten thousand; and
-    Python's ``int`` reads other scripts' digits ("١"): text other than plain digits is refused."""
+    """A whole number: a JSON integer, or text of the digits 0-9 alone (``ascii_int``) of at
+    most ``max_digits``. DRF's ``IntegerField`` reads "10.000" as 10 (it drops a zero decimal
+    part), but that is how an Indonesian writes ten thousand; and Python's ``int`` reads other
+    scripts' digits ("١") and thousands of digits. Booleans and fractions are refused too."""
 
-    _digits = re.compile(r"[0-9]+")
+    default_error_messages = {"invalid": MSG_NUMBER, "max_string_length": MSG_NUMBER}
+
+    def __init__(self, *, max_digits: int = NUMBER_MAX_DIGITS, **kwargs):
+        self.max_digits = max_digits
+        super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and not self._digits.fullmatch(data.strip()):
+        if isinstance(data, bool):
             self.fail("invalid")
-        return super().to_internal_value(data)
+        if isinstance(data, int):
+            if len(str(abs(data))) > self.max_digits:
+                self.fail("invalid")
+            return data
+        try:
+            return ascii_int(data, max_digits=self.max_digits)
+        except ValueError:
+            self.fail("invalid")
 
 
 class RupiahField(DigitsField):
@@ -72,7 +225,12 @@ def _amount_field() -> serializers.IntegerField:
         "max_string_length": MSG_AMOUNT,
     }
     return RupiahField(
-        required=False, allow_null=True, min_value=0, max_value=MAX_AMOUNT, error_messages=messages
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=MAX_AMOUNT,
+        max_digits=len(str(MAX_AMOUNT)),
+        error_messages=messages,
     )
 
 
@@ -96,7 +254,7 @@ class ComplaintInput(serializers.Serializer):
             "blank": MSG_CATEGORY,
         },
     )
-    description = serializers.CharField(
+    description = TextField(
         max_length=TEXT_MAX,
         error_messages={
             "required": MSG_DESCRIPTION_EMPTY,
@@ -178,7 +336,7 @@ class PreviewInput(ComplaintInput):
         default=Category.OTHER,
         error_messages={"invalid_choice": MSG_CATEGORY, "null": MSG_CATEGORY},
     )
-    description = serializers.CharField(
+    description = TextField(
         max_length=TEXT_MAX,
         required=False,
         allow_blank=True,
@@ -193,7 +351,7 @@ class PreviewInput(ComplaintInput):
 class ReporterMessageInput(ReceiptInput):
     """The reporter answers or adds information (``track/messages/``, the tracking page)."""
 
-    body = serializers.CharField(
+    body = TextField(
         max_length=TEXT_MAX,
         error_messages={
             "required": MSG_MESSAGE_EMPTY,
@@ -217,12 +375,13 @@ class ReporterDecisionInput(ReceiptInput):
     )
     ratings = serializers.DictField(
         child=DigitsField(
+            max_digits=3,
             error_messages={
                 "invalid": MSG_RATING,
                 "max_string_length": MSG_RATING,
                 "null": MSG_RATING,
                 "required": MSG_RATING,
-            }
+            },
         ),
         required=False,
         default=dict,

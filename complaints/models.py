@@ -675,3 +675,23 @@ class AuditNotice(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.user_id} {self.kind}"
+
+
+class StoredAnswer(models.Model):
+    """The first answer to a retry-safe request (``complaints.idempotency``).
+
+    Encrypted with a key derived from the client's idempotency key, which the server does not
+    keep, so the row cannot be read at rest; found by a keyed hash of that key; deleted after 24
+    hours. No link to any complaint.
+    """
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    ciphertext = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("stored answer")
+        verbose_name_plural = _("stored answers")
+
+    def __str__(self):
+        return f"{self.key_hash[:16]}… {self.created_at:%Y-%m-%d %H:%M}"

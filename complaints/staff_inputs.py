@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from complaints.access import complaints_visible_to
-from complaints.inputs import MSG_MESSAGE_EMPTY, MSG_TEXT_LONG, MSG_UNKNOWN_OPD
+from complaints.inputs import (
+    MSG_MESSAGE_EMPTY,
+    MSG_TEXT_LONG,
+    MSG_UNKNOWN_OPD,
+    DigitsField,
+    TextField,
+)
 from complaints.models import TEXT_MAX, Status, Visibility
 from routing.models import Opd
 
@@ -22,8 +28,9 @@ MSG_SUMMARY_REQUIRED = _("Write the public summary (leave it empty to withdraw t
 
 
 def text_field(**kwargs) -> serializers.CharField:
+    """Free text (a message, a note, a reason): nothing visible in it counts as empty."""
     messages = {"blank": MSG_MESSAGE_EMPTY, "required": MSG_MESSAGE_EMPTY}
-    return serializers.CharField(
+    return TextField(
         max_length=TEXT_MAX, error_messages={**messages, "max_length": MSG_TEXT_LONG}, **kwargs
     )
 
@@ -85,7 +92,7 @@ class RerouteRequestInput(serializers.Serializer):
 class RerouteDecisionInput(serializers.Serializer):
     """Approve (to the suggested office, or ``opd``) or decline one pending request."""
 
-    request = serializers.IntegerField(
+    request = DigitsField(
         min_value=1,
         max_value=2**62,
         error_messages=dict.fromkeys(
@@ -108,7 +115,7 @@ class PublicSummaryInput(serializers.Serializer):
     """The complaint's public summary: what the de-identified export publishes, written (and
     so approved) by staff. Empty withdraws it."""
 
-    summary = serializers.CharField(
+    summary = TextField(
         max_length=TEXT_MAX,
         allow_blank=True,
         error_messages={

@@ -1,5 +1,6 @@
 """Typed readers for environment variables; the only place settings come from."""
 
+import ipaddress
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -53,3 +54,18 @@ def env_rate(name: str, default: str) -> str | None:
     if not (count.isascii() and count.isdigit()) or period[:1] not in {"s", "m", "h", "d"}:
         raise ImproperlyConfigured(f"{name} must look like 10/hour or be 'off', not {raw!r}.")
     return raw
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated IP addresses or CIDR networks (``10.0.0.2, 172.18.0.0/16``), checked:
+    a typo here would silently trust nobody, or the wrong host."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks (10.0.0.2, 172.18.0.0/16), "
+                f"not {item!r}."
+            ) from exc
+    return networks

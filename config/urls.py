@@ -4,6 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from frontend.logins import admin_site_limit
+
+# The admin's login counts its attempts like every other login form (complaints.logins).
+admin_site_limit(admin.site)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),

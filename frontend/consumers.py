@@ -5,6 +5,12 @@ read through selectors and never write. The reporter's consumer joins its compla
 *before* replaying the events after the client's last ``seq``, so nothing committed in between
 is lost; it then forwards live events in order, filling any gap from the database, so the
 browser sees every public event exactly once and in order (it also drops duplicates itself).
+
+Abuse: every socket holds one of its client's slots (``complaints.socketcaps``) from accept to
+its end, or is closed with 1013 when the client holds the cap; each receipt attempt counts
+against the client's "track" limit, like ``POST track/``, and over it the socket is closed with
+4429 before the receipt is looked up. (The Origin is checked before any consumer runs, in
+``config.origins``.)
 """
 
 import asyncio
@@ -12,12 +18,13 @@ import contextlib
 import json
 import logging
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from redis.exceptions import RedisError
 
-from complaints import events
+from complaints import events, socketcaps
 from complaints.access import (
     STAFF_DASHBOARD,
     complaint_group,
@@ -25,6 +32,8 @@ from complaints.access import (
     staff_channel_groups,
 )
 from complaints.counters import complaint_counters
+from complaints.inputs import json_loads_strict
+from complaints.ratelimits import limit_wait
 from complaints.selectors import complaint_get_by_receipt
 
 logger = logging.getLogger(__name__)
@@ -35,16 +44,30 @@ CLOSE_AUTH_TIMEOUT = 4408
 CLOSE_RECONNECT = 4000  # "please reconnect": the socket reached its maximum age
 CLOSE_TOO_BIG = 1009
 CLOSE_SERVICE_RESTART = 1012  # the channel layer is unreachable: retry later
+CLOSE_TOO_MANY_SOCKETS = 1013  # "try again later": the client holds its cap of open sockets
+CLOSE_TOO_MANY_ATTEMPTS = 4429  # the client's "track" limit is spent: retry after the window
 MAX_MESSAGE_BYTES = 1024
+# Above any event's seq (a PositiveIntegerField); a larger "after" would overflow the query.
+MAX_SEQ = 2**31 - 1
 # How the Redis channel layer fails when Redis is stopped, restarting or unreachable.
 LAYER_ERRORS = (RedisError,)
+
+
+# The cache is not the database: its calls need no database connection handling, and running
+# them off the one thread-sensitive executor keeps a flood of sockets from queueing page
+# requests' database work behind them.
+def _cache_call(function):
+    return sync_to_async(function, thread_sensitive=False)
 
 
 class LayerFailureCloses:
     """When the channel layer fails under a socket, close it with 1012 so the client reconnects
     (and resumes by seq) instead of an abnormal close and a traceback per socket. Channels
     listens on the layer from the moment a socket opens, so this also covers a layer that is
-    already down at connect. The watchdog task goes with the socket."""
+    already down at connect (and the cache on the same Redis, for the slots and limits). The
+    watchdog task and the client's slot go with the socket, however it ends."""
+
+    slot: str | None = None
 
     async def __call__(self, scope, receive, send):
         try:
@@ -58,6 +81,44 @@ class LayerFailureCloses:
             watchdog = getattr(self, "watchdog", None)
             if watchdog is not None:
                 watchdog.cancel()
+            await self._slot_release()
+
+    async def _slot_take(self, key: str) -> bool:
+        """Hold one of the client's socket slots; False (and the socket closed) when the client
+        already holds its cap (1013) or the cache is unreachable (1012)."""
+        try:
+            taken = await _cache_call(socketcaps.slot_take)(key)
+        except LAYER_ERRORS:
+            await self._close_cache_unreachable()
+            return False
+        if not taken:
+            await self.close(code=CLOSE_TOO_MANY_SOCKETS)
+            return False
+        self.slot = key
+        return True
+
+    async def _close_cache_unreachable(self):
+        # Closed here rather than by raising to __call__: the close then does not wait for
+        # channels to cancel the socket's pending read on the layer.
+        logger.warning("Cache unreachable; socket closed with 1012")
+        await self.close(code=CLOSE_SERVICE_RESTART)
+
+    async def _slot_release(self):
+        slot, self.slot = self.slot, None
+        if slot is not None:
+            with contextlib.suppress(Exception):  # unreachable cache: the lease expires instead
+                await _cache_call(socketcaps.slot_release)(slot)
+
+    async def _hold(self, seconds: float):
+        """Sleep ``seconds`` while refreshing the slot's lease, so a live socket's count never
+        expires (only a dead worker's does)."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + seconds
+        while (left := until - loop.time()) > 0:
+            await asyncio.sleep(min(left, socketcaps.REFRESH_SECONDS))
+            if self.slot is not None:
+                with contextlib.suppress(Exception):  # the next refresh tries again
+                    await _cache_call(socketcaps.slot_refresh)(self.slot)
 
 
 class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
@@ -68,8 +129,12 @@ class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
     last_seq = 0
 
     async def connect(self):
-        await self.accept()
         self.complaint = None
+        # Accepted first, so that a refusal reaches the client with its close code.
+        await self.accept()
+        address = socketcaps.scope_address(self.scope)
+        if not await self._slot_take(socketcaps.client_slot_key(address)):
+            return
         self.watchdog = asyncio.create_task(self._close_when_due())
 
     async def _close_when_due(self):
@@ -79,7 +144,7 @@ class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
         if self.group is None:
             await self.close(code=CLOSE_AUTH_TIMEOUT)
             return
-        await asyncio.sleep(max(0, settings.PORTAL_WS_MAX_AGE - settings.PORTAL_WS_AUTH_TIMEOUT))
+        await self._hold(max(0, settings.PORTAL_WS_MAX_AGE - settings.PORTAL_WS_AUTH_TIMEOUT))
         await self.close(code=CLOSE_RECONNECT)
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -100,8 +165,19 @@ class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
         if self.group is not None or message.get("type") != "auth":
             await self.close(code=CLOSE_BAD_MESSAGE)
             return
+        # Every attempt counts, right or wrong, as on POST track/: a socket is no way around
+        # the limit on guessing receipts. Over it, the receipt is not even looked up.
+        address = socketcaps.scope_address(self.scope)
+        try:
+            wait = await _cache_call(limit_wait)("track", address)
+        except LAYER_ERRORS:
+            await self._close_cache_unreachable()
+            return
+        if wait is not None:
+            await self.close(code=CLOSE_TOO_MANY_ATTEMPTS)
+            return
         receipt, after = message.get("receipt"), message.get("after", 0)
-        if not isinstance(receipt, str) or not isinstance(after, int) or after < 0:
+        if not isinstance(receipt, str) or not isinstance(after, int) or not 0 <= after <= MAX_SEQ:
             await self.close(code=CLOSE_BAD_MESSAGE)
             return
         complaint = await database_sync_to_async(complaint_get_by_receipt)(receipt=receipt)
@@ -168,7 +244,9 @@ def _too_big(text: str) -> bool:
 
 def _parse(text: str) -> dict | None:
     try:
-        message = json.loads(text)
+        # Not json.loads: 1 KiB of "[" overflows its recursive decoder (RecursionError, not a
+        # ValueError); this one bounds nesting and numbers ("after": 10**500 reached the DB).
+        message = json_loads_strict(text)
     except ValueError:
         return None
     return message if isinstance(message, dict) else None
@@ -189,14 +267,17 @@ class StaffConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
         if not groups:
             await self.close(code=CLOSE_WRONG_RECEIPT)
             return
+        # Accepted before the slot and the groups, so that 1013 or 1012 reaches the client.
+        await self.accept()
+        if not await self._slot_take(socketcaps.staff_slot_key(user.pk)):
+            return
         try:
             for group in groups:
                 await self.channel_layer.group_add(group, self.channel_name)
+                self.groups_joined = [*self.groups_joined, group]
         except Exception:
             await self.close(code=CLOSE_SERVICE_RESTART)
             return
-        self.groups_joined = groups
-        await self.accept()
         await self.send(text_data=json.dumps({"type": "ready", "groups": len(groups)}))
         if STAFF_DASHBOARD in groups:
             counters = await database_sync_to_async(complaint_counters)()
@@ -204,7 +285,7 @@ class StaffConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
         self.watchdog = asyncio.create_task(self._close_at_max_age())
 
     async def _close_at_max_age(self):
-        await asyncio.sleep(settings.PORTAL_WS_MAX_AGE)
+        await self._hold(settings.PORTAL_WS_MAX_AGE)
         await self.close(code=CLOSE_RECONNECT)
 
     async def receive(self, text_data=None, bytes_data=None):

@@ -32,7 +32,6 @@ from complaints.audit import access_record
 from complaints.exceptions import ApplicationError, InvalidInput, NotFound
 from complaints.filters import ComplaintFilter
 from complaints.models import AccessRecord, Category, RatingElement, Status, Visibility
-from complaints.ratelimits import request_wait
 from complaints.selectors import (
     complaint_delay_check,
     complaint_fee_check,
@@ -49,28 +48,22 @@ from complaints.services import (
     reroute_request_decide,
 )
 from frontend.errors import http_status
+from frontend.logins import StaffLoginForm, refused_as_429
 from routing.models import Kecamatan, Opd, Service
 
 PAGE_SIZE = 25
 
 
 class StaffLoginView(auth_views.LoginView):
-    """Django's login, with the same attempt limit as the token endpoint."""
+    """Django's login, limited like every login form (``complaints.logins``): per address and
+    per account; a refused attempt is a 429 page saying how many minutes to wait."""
 
     template_name = "frontend/staff/login.html"
+    authentication_form = StaffLoginForm
     redirect_authenticated_user = True
 
-    def post(self, request, *args, **kwargs):
-        wait = request_wait(request, "login")
-        if wait is not None:
-            form = self.get_form()
-            message = _("Too many login attempts; try again in %(seconds)s seconds.") % {
-                "seconds": wait
-            }
-            form.add_error(None, message)
-            context = self.get_context_data(form=form, throttled=message)
-            return self.render_to_response(context, status=429)
-        return super().post(request, *args, **kwargs)
+    def form_invalid(self, form):
+        return refused_as_429(super().form_invalid(form))
 
 
 @never_cache

@@ -2,18 +2,24 @@
 
 Every page works without JavaScript (plain forms); the scripts in ``static/frontend/js`` only
 make them faster and friendlier. Receipts travel in POST bodies only, never in a URL, and pages
-that show a receipt or a case are never cached.
+that show a receipt or a case are never cached. Every POST is safe to repeat (a reload): the
+forms that write carry a one-time token, the idempotency key of ``complaints.idempotency``, so
+the same POST again shows the same receipt or page and files or posts nothing new.
 """
+
+from functools import partial
 
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from complaints import idempotency, proofofwork
 from complaints.access import events_for_reporter
-from complaints.exceptions import ApplicationError
+from complaints.exceptions import ApplicationError, InvalidInput
 from complaints.files import evidence_response
 from complaints.inputs import (
     ComplaintInput,
@@ -24,7 +30,7 @@ from complaints.inputs import (
 )
 from complaints.integrity import MSG_NO_CHECKPOINT, proof_for
 from complaints.models import Category, Event, RatingElement, Status
-from complaints.ratelimits import MSG_THROTTLED, request_wait
+from complaints.ratelimits import request_wait, throttled_message
 from complaints.receipts import receipt_grouped
 from complaints.selectors import (
     complaint_delay_check,
@@ -61,6 +67,9 @@ def _service_groups(services) -> list[tuple[str, list]]:
     return sorted(groups.items())
 
 
+REPORT_SCOPE = "page.report"  # the report form's retry-safe answers (complaints.idempotency)
+
+
 def _report_context(request, *, values=None, errors=None, message="") -> dict:
     values = values or {}
     return {
@@ -71,15 +80,42 @@ def _report_context(request, *, values=None, errors=None, message="") -> dict:
         "values": values,
         "errors": errors or {},
         "message": message,
+        "retry_key": _form_retry_key(values.get(idempotency.FORM_FIELD)),
     }
 
 
+def _form_retry_key(posted: str | None) -> str:
+    """The form's one-time token: the one it was sent with (nothing was filed under it yet, as
+    the form is shown again), or a fresh one."""
+    try:
+        return idempotency.key_clean(posted) or idempotency.key_new()
+    except InvalidInput:
+        return idempotency.key_new()
+
+
+def _retry_key(request) -> str | None:
+    """The key that makes a page's POST retry-safe: the form's one-time token (a reload sends it
+    again), or the ``Idempotency-Key`` header of the page's script."""
+    posted = request.POST.get(idempotency.FORM_FIELD) or request.headers.get(idempotency.HEADER)
+    return idempotency.key_clean(posted, field=idempotency.FORM_FIELD)
+
+
 def _throttled(request, scope: str, template: str, context: dict):
-    """The page refusing with 429 when the client is over the limit of ``scope``, else None."""
+    """The page refusing with 429 when the client is over the limit of ``scope``, else None.
+
+    Where a spent budget asks for a proof of work (``complaints.proofofwork``), the refusal
+    carries a challenge that the page's script solves and sends back in ``X-Altcha`` with the
+    same form; such a solution lets the request through. Without the script, the message says
+    how long to wait.
+    """
     wait = request_wait(request, scope)
     if wait is None:
         return None
-    context["message"] = str(MSG_THROTTLED) % {"seconds": wait}
+    if proofofwork.applies_to(scope):
+        if proofofwork.solution_accept(request.headers.get(proofofwork.HEADER)):
+            return None
+        context["challenge"] = proofofwork.challenge_new()
+    context["message"] = throttled_message(wait)
     response = render(request, template, context, status=429)
     response["Retry-After"] = str(wait)
     return response
@@ -92,6 +128,9 @@ def report(request):
         values = {"service": request.GET.get("service", "")}
         return render(request, "frontend/report.html", _report_context(request, values=values))
     values = request.POST.dict()
+    replayed = _report_replayed(request)
+    if replayed:
+        return replayed
     refused = _throttled(
         request, "submit", "frontend/report.html", _report_context(request, values=values)
     )
@@ -99,28 +138,48 @@ def report(request):
         return refused
     data = request.POST.copy()
     data.setlist("photos", request.FILES.getlist("photos"))
-    form = ComplaintInput(data=data)
-    if not form.is_valid():
-        context = _report_context(
-            request,
-            values=values,
-            errors=form.errors,
-            message=_("Please check the fields marked below."),
-        )
-        return render(request, "frontend/report.html", context, status=400)
     try:
-        complaint, receipt = complaint_submit(**form.to_service_kwargs())
+        # A reload of the receipt page posts the same token again: the same receipt, nothing new.
+        answer = idempotency.answer_once(
+            key=_retry_key(request),
+            scope=REPORT_SCOPE,
+            perform=lambda retry: _report_submit(data, retry),
+            render=lambda complaint, receipt: {"receipt": receipt},
+        )
     except ApplicationError as error:
         context = _report_context(
             request, values=values, errors=error.errors, message=error.message
         )
         return render(request, "frontend/report.html", context, status=http_status(error))
+    return _receipt_page(request, answer.data["receipt"])
+
+
+def _report_replayed(request):
+    """The receipt page again for a reload of it (the form's token already answered), before
+    the rate limit: a repeat files nothing, so it spends none of the client's budget."""
+    try:
+        key = _retry_key(request)
+    except InvalidInput:
+        return None  # refused with the form, below
+    answer = idempotency.recall(key=key, scope=REPORT_SCOPE) if key else None
+    return _receipt_page(request, answer["receipt"]) if answer else None
+
+
+def _receipt_page(request, receipt: str):
+    complaint = complaint_get_by_receipt(receipt=receipt)
     return render(
         request,
         "frontend/receipt.html",
         {**_case_context(complaint), "receipt": receipt_grouped(receipt)},
         status=201,
     )
+
+
+def _report_submit(data, retry):
+    form = ComplaintInput(data=data)
+    if not form.is_valid():
+        raise InvalidInput(_("Please check the fields marked below."), errors=form.errors)
+    return complaint_submit(**form.to_service_kwargs(), retry=retry)
 
 
 def _case_context(complaint) -> dict:
@@ -150,13 +209,17 @@ def _track_page(
         "message": message,
         "notice": notice,
         "errors": errors or {},
+        # One token for the page's forms (each action has its own scope): a reload of what a
+        # form answered posts nothing again.
+        "retry_key": idempotency.key_new(),
     }
     return render(request, "frontend/track.html", context, status=status)
 
 
-def _receipt_from(request):
-    """The complaint a POSTed receipt opens, or the tracking page that says why not."""
-    refused = _throttled(request, "track", "frontend/track.html", {})
+def _receipt_from(request, scope: str = "track"):
+    """The complaint a POSTed receipt opens, or the tracking page that says why not; counted
+    in ``scope`` (what the reporter sends counts as a submission, as in the API)."""
+    refused = _throttled(request, scope, "frontend/track.html", {})
     if refused:
         return None, None, refused
     form = ReceiptInput(data=request.POST)
@@ -227,11 +290,47 @@ def _form_errors(detail) -> list[str]:
     return list(dict.fromkeys(messages))
 
 
-def _track_invalid(request, complaint, receipt: str, form):
-    """The tracking page again, with the input's errors beside their fields and the first on top."""
+def _valid(form):
+    """The validated form, or InvalidInput with its errors beside their fields and the first on
+    top of the tracking page."""
+    if form.is_valid():
+        return form.validated_data
     errors = {field: _form_errors(detail) for field, detail in form.errors.items()}
-    message = next(iter(errors.values()))[0]
-    return _track_page(request, complaint, receipt, status=400, message=message, errors=errors)
+    raise InvalidInput(next(iter(errors.values()))[0], errors=errors)
+
+
+# What the tracking page says after each action (kept by code with a retry-safe answer).
+_TRACK_NOTICES = {
+    "reply": gettext_lazy("Your message was sent."),
+    "photos": gettext_lazy("Your photos were added."),
+    "withdraw": gettext_lazy(
+        "Your complaint was withdrawn. What you wrote and your photos were deleted."
+    ),
+    "closed": gettext_lazy("Thank you. The complaint is closed."),
+    "reopened": gettext_lazy("The complaint was reopened; the office will continue."),
+}
+
+
+def _track_call(request, complaint, action: str):
+    """The validated service call of a tracking-page form (``retry`` left to give) and the code
+    of the notice it ends with."""
+    if action == "reply":
+        body = _valid(ReporterMessageInput(data=request.POST))["body"]
+        return partial(complaint_reporter_message, complaint=complaint, body=body), "reply"
+    if action == "withdraw":
+        _valid(WithdrawalInput(data=request.POST))
+        return partial(complaint_withdraw, complaint=complaint), "withdraw"
+    if action == "photos":
+        photos = request.FILES.getlist("photos")
+        return partial(complaint_reporter_photos, complaint=complaint, photos=photos), "photos"
+    decision = _valid(ReporterDecisionInput(data=_decision_data(request.POST)))
+    call = partial(
+        complaint_reporter_decision,
+        complaint=complaint,
+        accept=decision["accept"],
+        ratings=decision["ratings"],
+    )
+    return call, "closed" if decision["accept"] else "reopened"
 
 
 @never_cache
@@ -239,38 +338,20 @@ def _track_invalid(request, complaint, receipt: str, form):
 def track_action(request, action: str):
     """The reporter answers, adds photos, accepts/disputes and rates, or withdraws the complaint
     (tracking page forms)."""
-    complaint, receipt, refused = _receipt_from(request)
+    scope = "submit" if action in {"reply", "photos"} else "track"
+    complaint, receipt, refused = _receipt_from(request, scope)
     if refused:
         return refused
     try:
-        if action == "reply":
-            form = ReporterMessageInput(data=request.POST)
-            if not form.is_valid():
-                return _track_invalid(request, complaint, receipt, form)
-            complaint_reporter_message(complaint=complaint, body=form.validated_data["body"])
-            notice = _("Your message was sent.")
-        elif action == "withdraw":
-            form = WithdrawalInput(data=request.POST)
-            if not form.is_valid():
-                return _track_invalid(request, complaint, receipt, form)
-            complaint_withdraw(complaint=complaint)
-            notice = _("Your complaint was withdrawn. What you wrote and your photos were deleted.")
-        elif action == "photos":
-            complaint_reporter_photos(complaint=complaint, photos=request.FILES.getlist("photos"))
-            notice = _("Your photos were added.")
-        else:
-            form = ReporterDecisionInput(data=_decision_data(request.POST))
-            if not form.is_valid():
-                return _track_invalid(request, complaint, receipt, form)
-            accept = form.validated_data["accept"]
-            complaint_reporter_decision(
-                complaint=complaint, accept=accept, ratings=form.validated_data["ratings"]
-            )
-            notice = (
-                _("Thank you. The complaint is closed.")
-                if accept
-                else _("The complaint was reopened; the office will continue.")
-            )
+        key = _retry_key(request)
+        call, notice = _track_call(request, complaint, action)
+        # The form's token again (a reload of this page): the same page, nothing posted twice.
+        answer = idempotency.answer_once(
+            key=key,
+            scope=f"page.track.{action}:{complaint.pk}",
+            perform=lambda retry: call(retry=retry),
+            render=lambda complaint: {"notice": notice},
+        )
     except ApplicationError as error:
         return _track_page(
             request,
@@ -281,7 +362,8 @@ def track_action(request, action: str):
             errors=error.errors,
         )
     complaint.refresh_from_db()
-    return _track_page(request, complaint, receipt, notice=notice)
+    notice = _TRACK_NOTICES.get(answer.data.get("notice"), _TRACK_NOTICES[notice])
+    return _track_page(request, complaint, receipt, notice=str(notice))
 
 
 @never_cache

@@ -38,7 +38,7 @@ from datetime import timedelta
 
 from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from complaints.models import Complaint, StaffRole, Status
@@ -186,8 +186,8 @@ def api_client_for(user=None, *, language: str | None = None) -> APIClient:
     """A DRF client: with ``user``'s real token (``Authorization: Token ...``), or anonymous."""
     client = APIClient(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
     if user is not None:
-        token, _created = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _instance, token = AuthToken.objects.create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

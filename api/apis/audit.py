@@ -37,7 +37,7 @@ class AuditNoticeSerializer(serializers.Serializer):
     user = serializers.CharField(source="user.username")
     kind = serializers.ChoiceField(choices=AuditNotice.Kind.values)
     kind_label = serializers.CharField(source="get_kind_display")
-    complaint = serializers.CharField(source="complaint.reference", default=None)
+    complaint = serializers.CharField(source="complaint.reference", default=None, allow_null=True)
     detail = serializers.CharField(
         help_text="many_outside_work: how many complaints were opened in 24 hours"
     )
@@ -46,6 +46,7 @@ class AuditNoticeSerializer(serializers.Serializer):
 
 
 class _AuditApi(APIView):
+    pagination_class = PageNumberPagination  # documents the page envelope (drf-spectacular)
     permission_classes = [IsAuthenticated]
 
     def initial(self, request, *args, **kwargs):

@@ -1,6 +1,7 @@
 """Anonymous reporting and tracking: ``POST complaints/`` and ``POST track/``."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -8,6 +9,7 @@ from rest_framework.views import APIView
 
 from api.schema import documented
 from api.throttles import AnonymousScopedThrottle
+from complaints import idempotency
 from complaints.access import events_for_reporter
 from complaints.exceptions import ComplaintNotFound
 from complaints.inputs import (
@@ -31,6 +33,37 @@ from complaints.services import (
 )
 
 MSG_RECEIPT_UNKNOWN = _("No complaint matches this receipt. Check the 16 digits and try again.")
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name=idempotency.HEADER,
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    pattern=r"^[!-~]{16,128}$",
+    description=(
+        "A random string chosen by the client (16-128 printable ASCII characters, e.g. a UUID) "
+        "that makes the call retry-safe: the same key within 24 hours answers with the first "
+        "answer and does nothing again (the answer then carries `Idempotent-Replayed: true`), "
+        "even if the body differs. A malformed key is 400."
+    ),
+)
+
+
+def _idempotency_key(request) -> str | None:
+    return idempotency.key_clean(request.headers.get(idempotency.HEADER))
+
+
+def _answered(answer: idempotency.Answer, status_code: int) -> Response:
+    response = Response(answer.data, status=status_code)
+    if answer.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _acted(complaint) -> dict:
+    """What a reporter's retry-safe action keeps: only that it was done (the answer is the
+    complaint as it is when asked, read with the request's receipt)."""
+    return {}
 
 
 class OpdSerializer(serializers.Serializer):
@@ -86,14 +119,33 @@ class ComplaintSubmitApi(_AnonymousApi):
         receipt = serializers.CharField()
 
     @documented(
-        request=ComplaintInput, response=OutputSerializer, status=201, errors=(400, 413, 415, 429)
+        request=ComplaintInput,
+        response=OutputSerializer,
+        status=201,
+        errors=(400, 409, 413, 415),
+        proof_of_work=True,
+        parameters=(IDEMPOTENCY_KEY,),
     )
     def post(self, request):
+        answer = idempotency.answer_once(
+            key=_idempotency_key(request),
+            scope="api.complaints",
+            perform=lambda retry: complaint_submit(**self._valid(request), retry=retry),
+            render=self.answer,
+        )
+        return _answered(answer, status.HTTP_201_CREATED)
+
+    @staticmethod
+    def _valid(request) -> dict:
         data = ComplaintInput(data=request.data)
         data.is_valid(raise_exception=True)
-        complaint, receipt = complaint_submit(**data.to_service_kwargs())
-        complaint.receipt = receipt  # shown in this response only, never stored
-        return Response(self.OutputSerializer(complaint).data, status=status.HTTP_201_CREATED)
+        return data.to_service_kwargs()
+
+    @classmethod
+    def answer(cls, complaint, receipt) -> dict:
+        # The receipt is in this answer only; kept (for a retry) encrypted under the client's key.
+        complaint.receipt = receipt
+        return cls.OutputSerializer(complaint).data
 
 
 class ComplaintTrackApi(_AnonymousApi):
@@ -135,6 +187,15 @@ def _tracked(request, complaint, status_code=status.HTTP_200_OK) -> Response:
     return Response(ComplaintTrackApi.OutputSerializer(complaint).data, status=status_code)
 
 
+def _tracked_answer(request, complaint, answer: idempotency.Answer, status_code) -> Response:
+    """The track answer after a retry-safe action: the complaint as it is now, and whether this
+    was a repeat that did nothing."""
+    response = _tracked(request, complaint, status_code)
+    if answer.replayed:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
 class ReporterMessageApi(_AnonymousApi):
     """``POST track/messages/`` ``{"receipt", "body"}``: the reporter answers or adds to it."""
 
@@ -144,14 +205,25 @@ class ReporterMessageApi(_AnonymousApi):
         request=ReporterMessageInput,
         response=ComplaintTrackApi.OutputSerializer,
         status=201,
-        errors=(400, 404, 409, 429),
+        errors=(400, 404, 409),
+        proof_of_work=True,
+        parameters=(IDEMPOTENCY_KEY,),
     )
     def post(self, request):
+        key = _idempotency_key(request)
         data = ReporterMessageInput(data=request.data)
         data.is_valid(raise_exception=True)
         complaint = _reporter_complaint(data.validated_data["receipt"])
-        complaint_reporter_message(complaint=complaint, body=data.validated_data["body"])
-        return _tracked(request, complaint, status.HTTP_201_CREATED)
+        body = data.validated_data["body"]
+        answer = idempotency.answer_once(
+            key=key,
+            scope=f"api.track.messages:{complaint.pk}",
+            perform=lambda retry: complaint_reporter_message(
+                complaint=complaint, body=body, retry=retry
+            ),
+            render=_acted,
+        )
+        return _tracked_answer(request, complaint, answer, status.HTTP_201_CREATED)
 
 
 class ReporterPhotosApi(_AnonymousApi):
@@ -168,14 +240,25 @@ class ReporterPhotosApi(_AnonymousApi):
         request=InputSerializer,
         response=ComplaintTrackApi.OutputSerializer,
         status=201,
-        errors=(400, 404, 409, 413, 415, 429),
+        errors=(400, 404, 409, 413, 415),
+        proof_of_work=True,
+        parameters=(IDEMPOTENCY_KEY,),
     )
     def post(self, request):
+        key = _idempotency_key(request)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         complaint = _reporter_complaint(data.validated_data["receipt"])
-        complaint_reporter_photos(complaint=complaint, photos=data.validated_data["photos"])
-        return _tracked(request, complaint, status.HTTP_201_CREATED)
+        photos = data.validated_data["photos"]
+        answer = idempotency.answer_once(
+            key=key,
+            scope=f"api.track.photos:{complaint.pk}",
+            perform=lambda retry: complaint_reporter_photos(
+                complaint=complaint, photos=photos, retry=retry
+            ),
+            render=_acted,
+        )
+        return _tracked_answer(request, complaint, answer, status.HTTP_201_CREATED)
 
 
 class ReporterDecisionApi(_AnonymousApi):

@@ -21,8 +21,8 @@ class ServiceListApi(_PublicDirectoryApi):
     class OutputSerializer(serializers.Serializer):
         code = serializers.CharField()
         name = serializers.CharField()
-        opd = serializers.CharField(source="opd.code", default=None)
-        opd_name = serializers.CharField(source="opd.name", default=None)
+        opd = serializers.CharField(source="opd.code", default=None, allow_null=True)
+        opd_name = serializers.CharField(source="opd.name", default=None, allow_null=True)
         location_based = serializers.BooleanField()
         fee_rupiah = serializers.IntegerField(allow_null=True)
         fee_confirmed = serializers.BooleanField()
@@ -42,7 +42,7 @@ class OpdListApi(_PublicDirectoryApi):
         code = serializers.CharField()
         name = serializers.CharField()
         kind = serializers.CharField()
-        kecamatan = serializers.CharField(source="kecamatan.code", default=None)
+        kecamatan = serializers.CharField(source="kecamatan.code", default=None, allow_null=True)
 
     @documented(response=OutputSerializer(many=True), errors=(429,))
     def get(self, request):

@@ -54,12 +54,14 @@ class ProofSerializer(serializers.Serializer):
 class CheckpointListApi(APIView):
     """``GET integrity/checkpoints/``: the published checkpoints, newest first (hashes only)."""
 
+    pagination_class = PageNumberPagination  # documents the page envelope (drf-spectacular)
+
     permission_classes = [AllowAny]
     authentication_classes = []
     throttle_classes = [AnonymousScopedThrottle]
     throttle_scope = "preview"
 
-    @documented(response=CheckpointSerializer(many=True), errors=(429,))
+    @documented(response=CheckpointSerializer(many=True), errors=(404, 429))
     def get(self, request):
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(Checkpoint.objects.order_by("-day"), request, view=self)

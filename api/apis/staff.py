@@ -10,17 +10,20 @@ photo and action is recorded in the access audit (``complaints.audit``), as on t
 
 from dataclasses import asdict
 
+from django.contrib.auth.signals import user_logged_in
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from knox.models import AuthToken
 from rest_framework import serializers, status
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.apis.complaints import EventSerializer, OpdSerializer
+from api.authentication import TokenAuthentication
 from api.schema import documented, query
-from api.throttles import AnonymousScopedThrottle
 from complaints import staff_inputs
 from complaints.access import (
     complaint_actions,
@@ -32,8 +35,10 @@ from complaints.access import (
     shown_time,
 )
 from complaints.audit import access_record
+from complaints.exceptions import InvalidInput
 from complaints.files import evidence_response
 from complaints.filters import ComplaintFilter
+from complaints.logins import login_authenticate
 from complaints.models import AccessRecord, Status
 from complaints.selectors import (
     complaint_delay_check,
@@ -53,12 +58,52 @@ from complaints.services import (
 )
 
 
-class TokenObtainApi(ObtainAuthToken):
-    """``POST auth/token/`` ``{"username", "password"}`` -> ``{"token"}``; attempts are limited."""
+class TokenObtainApi(APIView):
+    """``POST auth/token/`` ``{"username", "password"}`` -> a new token and its expiry.
 
+    Attempts are limited per address and per account like every login (``complaints.logins``);
+    the token is stored only as a digest (django-rest-knox) and expires after
+    ``PORTAL_TOKEN_TTL_HOURS``.
+    """
+
+    # A login needs no credentials, and a stale token in the header must not block it.
+    authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonymousScopedThrottle]
-    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+    class OutputSerializer(serializers.Serializer):
+        token = serializers.CharField()
+        expiry = serializers.DateTimeField()
+
+    @documented(request=InputSerializer, response=OutputSerializer, errors=(400, 429))
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        credentials = data.validated_data
+        user = login_authenticate(
+            request, username=credentials["username"], password=credentials["password"]
+        )
+        if user is None:
+            raise InvalidInput(_("Wrong username or password."))
+        AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+        instance, token = AuthToken.objects.create(user=user)
+        user_logged_in.send(sender=type(user), request=request, user=user)
+        return Response(self.OutputSerializer({"token": token, "expiry": instance.expiry}).data)
+
+
+class TokenLogoutApi(APIView):
+    """``POST auth/logout/``: the token the request carries is revoked (204)."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @documented(status=204, errors=(401,))
+    def post(self, request):
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ComplaintListItemSerializer(serializers.Serializer):
@@ -67,9 +112,9 @@ class ComplaintListItemSerializer(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
     category = serializers.CharField()
     opd = OpdSerializer(allow_null=True)
-    service = serializers.CharField(source="service.code", default=None)
-    kecamatan = serializers.CharField(source="kecamatan.code", default=None)
-    kelurahan = serializers.CharField(source="kelurahan.code", default=None)
+    service = serializers.CharField(source="service.code", default=None, allow_null=True)
+    kecamatan = serializers.CharField(source="kecamatan.code", default=None, allow_null=True)
+    kelurahan = serializers.CharField(source="kelurahan.code", default=None, allow_null=True)
     created_at = serializers.SerializerMethodField()
     due_at = serializers.DateTimeField(allow_null=True)
     overdue = serializers.SerializerMethodField()
@@ -98,10 +143,13 @@ LIST_FILTERS = [
 
 
 class StaffComplaintListApi(APIView):
+    pagination_class = PageNumberPagination  # documents the page envelope (drf-spectacular)
     permission_classes = [IsAuthenticated]
 
     @documented(
-        response=ComplaintListItemSerializer(many=True), errors=(400, 401), parameters=LIST_FILTERS
+        response=ComplaintListItemSerializer(many=True),
+        errors=(400, 401, 404),
+        parameters=LIST_FILTERS,
     )
     def get(self, request):
         queryset = complaints_visible_to(request.user).select_related(
@@ -124,7 +172,7 @@ class StaffEventSerializer(EventSerializer):
     at = serializers.SerializerMethodField()
     public = serializers.BooleanField()
     visibility = serializers.CharField()
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
 
     def get_at(self, event) -> str:
         return event_time(self.context["request"].user, event).isoformat()

@@ -1,6 +1,7 @@
 """``GET stats/overview|trend|opds|hotspots/`` for the dashboard: JSON, or CSV with ?format=csv."""
 
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_view
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -11,6 +12,8 @@ from api.renderers import CsvRenderer
 from api.schema import documented, query
 from complaints.stats import dashboard
 
+# Trend, OPD table and hotspots are lists of rows; the overview is one object.
+ROWS = {"type": "array", "items": {"type": "object", "additionalProperties": True}}
 PERIOD = [
     query("from", "First day, YYYY-MM-DD (default: 90 days before `to`)"),
     query("to", "Last day, YYYY-MM-DD (default: today)"),
@@ -39,7 +42,7 @@ class StatsTrendApi(_StatsApi):
     """``?group_by=category`` (default) or ``opd``."""
 
     @documented(
-        response=OpenApiTypes.OBJECT,
+        response=ROWS,
         errors=(400, 401, 403),
         parameters=[
             *PERIOD,
@@ -53,6 +56,7 @@ class StatsTrendApi(_StatsApi):
         return Response(dashboard.trend(period, request.query_params.get("group_by", "category")))
 
 
+@extend_schema_view(get=documented(response=ROWS, errors=(400, 401, 403), parameters=PERIOD))
 class StatsOpdsApi(_StatsApi):
     selector = staticmethod(dashboard.opd_table)
     # The CSV header of an empty period (the rows' keys otherwise; the tests keep them equal).
@@ -73,6 +77,7 @@ class StatsOpdsApi(_StatsApi):
     )
 
 
+@extend_schema_view(get=documented(response=ROWS, errors=(400, 401, 403), parameters=PERIOD))
 class StatsHotspotsApi(_StatsApi):
     selector = staticmethod(dashboard.hotspots)
     csv_fields = (

@@ -1,6 +1,9 @@
 """The reporter's side of the conversation: answers, more photos, the verdict with ratings, and
 withdrawal.
 
+Each takes an optional ``retry`` (``complaints.idempotency.answer_once``): its answer is kept in
+the same transaction as the change, so a repeated request posts nothing twice.
+
 The receipt holder is the ``reporter`` role of the workflow; whether the complaint still takes
 their input is its own predicate (``Complaint.accepts_reporter_input``,
 ``Complaint.awaits_reporter_decision``).
@@ -15,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints import rollups
 from complaints.exceptions import Conflict, InvalidInput
+from complaints.idempotency import Retry
 from complaints.integrity import PURGE_WITHDRAWAL
 from complaints.models import Complaint, Event, Evidence, Rating, RatingElement, Status
 from complaints.services.merging import duplicate_detach, duplicates_release
@@ -42,7 +46,9 @@ TEXT_WITHDRAWN_STATUS = "Ditarik oleh pelapor"
 TEXT_WITHDRAWN = "Pelapor menarik laporan ini; isi laporan dan fotonya dihapus"
 
 
-def complaint_reporter_message(*, complaint: Complaint, body: str) -> Event:
+def complaint_reporter_message(
+    *, complaint: Complaint, body: str, retry: Retry | None = None
+) -> Event:
     """The reporter writes; an answer to a question moves the case back to ``in_progress``."""
     with transaction.atomic():
         complaint.refresh_from_db(from_queryset=Complaint.objects.select_for_update())
@@ -53,10 +59,14 @@ def complaint_reporter_message(*, complaint: Complaint, body: str) -> Event:
             event = complaint_transition(
                 complaint=complaint, target=Status.IN_PROGRESS, role=Role.REPORTER
             )
+        if retry is not None:
+            retry.keep(complaint)
         return event
 
 
-def complaint_reporter_photos(*, complaint: Complaint, photos: Sequence) -> Event:
+def complaint_reporter_photos(
+    *, complaint: Complaint, photos: Sequence, retry: Retry | None = None
+) -> Event:
     """More photo evidence from the reporter, sanitized like the first ones."""
     if not complaint.accepts_reporter_input:
         raise Conflict(str(MSG_REPORTER_CLOSED))
@@ -74,14 +84,21 @@ def complaint_reporter_photos(*, complaint: Complaint, photos: Sequence) -> Even
                 raise Conflict(str(MSG_REPORTER_CLOSED))
             for photo in sanitized:
                 stored.append(evidence_store(complaint=complaint, photo=photo))
-            return event_append(complaint=complaint, kind=Event.Kind.PHOTOS, text=str(len(stored)))
+            event = event_append(complaint=complaint, kind=Event.Kind.PHOTOS, text=str(len(stored)))
+            if retry is not None:
+                retry.keep(complaint)
+            return event
     except BaseException:
         evidence_files_delete(stored)
         raise
 
 
 def complaint_reporter_decision(
-    *, complaint: Complaint, accept: bool, ratings: dict[str, int] | None = None
+    *,
+    complaint: Complaint,
+    accept: bool,
+    ratings: dict[str, int] | None = None,
+    retry: Retry | None = None,
 ) -> Event:
     """Accept (closes) or dispute (reopens) a resolved complaint, and rate it once."""
     ratings = ratings or {}
@@ -111,7 +128,7 @@ def complaint_reporter_decision(
                 )
             )
             event_append(complaint=complaint, kind=Event.Kind.RATED, text="")
-        return complaint_transition(
+        event = complaint_transition(
             complaint=complaint,
             target=Status.CLOSED if accept else Status.IN_PROGRESS,
             role=Role.REPORTER,
@@ -119,9 +136,12 @@ def complaint_reporter_decision(
             if accept
             else "Pelapor belum puas dengan penyelesaian; pengaduan dibuka kembali",
         )
+        if retry is not None:
+            retry.keep(complaint)
+        return event
 
 
-def complaint_withdraw(*, complaint: Complaint) -> Event | None:
+def complaint_withdraw(*, complaint: Complaint, retry: Retry | None = None) -> Event | None:
     """The reporter withdraws their complaint: it closes (if open) with their reason, and what
     they wrote and sent is removed at once (``services.purging``), files after commit. Refused
     while the complaint is on legal hold. Withdrawing again removes only what is left (a
@@ -132,6 +152,8 @@ def complaint_withdraw(*, complaint: Complaint) -> Event | None:
             raise Conflict(str(MSG_WITHDRAW_ON_HOLD))
         was_open = complaint.is_open
         if complaint.withdrawn_at is not None and not was_open and not _reporter_content(complaint):
+            if retry is not None:
+                retry.keep(complaint)
             return None
         if was_open:
             complaint_transition(
@@ -145,6 +167,8 @@ def complaint_withdraw(*, complaint: Complaint) -> Event | None:
         complaint.save(update_fields=["withdrawn_at", "updated_at"])
         event = event_append(complaint=complaint, kind=Event.Kind.WITHDRAWN, text=TEXT_WITHDRAWN)
         purged = content_purge(complaint=complaint, rule=PURGE_WITHDRAWAL, texts=True, photos=True)
+        if retry is not None:
+            retry.keep(complaint)
         return purged or event
 
 

@@ -18,6 +18,7 @@ from complaints.checks import delay_check
 from complaints.deadlines import WorkingCalendar
 from complaints.evidence import SanitizedPhoto, photo_sanitize
 from complaints.exceptions import InvalidInput
+from complaints.idempotency import Retry
 from complaints.models import Complaint, Event, Evidence
 from complaints.receipts import receipt_hash, receipt_new, reference_new
 from complaints.selectors import complaint_preview, fee_check_for, working_calendar
@@ -65,8 +66,12 @@ def complaint_submit(
     applied_date: date | None = None,
     involves_head: bool = False,
     photos: Sequence = (),
+    retry: Retry | None = None,
 ) -> tuple[Complaint, str]:
-    """File an anonymous complaint; returns it with its receipt (the only time it exists)."""
+    """File an anonymous complaint; returns it with its receipt (the only time it exists).
+
+    With ``retry`` (``complaints.idempotency.answer_once``), the answer holding the receipt is
+    stored, encrypted, in the same transaction as the complaint."""
     sanitized = photos_sanitize(files=photos)
     preview = complaint_preview(
         category=category,
@@ -106,6 +111,8 @@ def complaint_submit(
             for photo in sanitized:
                 stored.append(evidence_store(complaint=complaint, photo=photo))
             complaint_apply_decision(complaint=complaint, decision=decision, calendar=calendar)
+            if retry is not None:
+                retry.keep(complaint, receipt)
     except BaseException:
         evidence_files_delete(stored)
         raise

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.deadlines import WIB
 from complaints.exceptions import InvalidInput
+from complaints.inputs import ascii_date
 from complaints.models import Category, Complaint, StatDaily, StatHotspot, StatRating, StatResponse
 from complaints.stats.scoring import (
     Ikm,
@@ -82,7 +83,7 @@ def _parse_date(raw: str | None, name: str, errors: dict) -> date | None:
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        return ascii_date(raw)  # YYYY-MM-DD in 0-9 only, not "20260401" or "2026-W14-1"
     except ValueError:
         errors[name] = [str(MSG_DATE)]
         return None

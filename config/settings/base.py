@@ -5,14 +5,16 @@ The embedded default is SQLite + the in-memory channel layer + a local media fol
 ``DATABASE_URL`` and ``REDIS_URL`` switches to PostgreSQL and Redis.
 """
 
+import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_rate, env_str
+from config.env import env_bool, env_int, env_list, env_networks, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -37,15 +39,24 @@ def _local_secret_key() -> str:
     """A key kept in ``var/secret_key`` so receipts stay valid across restarts of `make run`."""
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Created 0600 in one step (config.filemodes): never readable by others, not even briefly.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = _secret_key(DEBUG)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+# Browser origins trusted besides the portal's own scheme://host:port (config.origins), exact
+# (https://example.org:8443), comma-separated; for websockets and anonymous cross-site posts.
+PORTAL_ALLOWED_ORIGINS = env_list("PORTAL_ALLOWED_ORIGINS", [])
+# The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For and X-Forwarded-Proto
+# are believed (config.asgi, through uvicorn's ProxyHeadersMiddleware): the client address of
+# the rate limits and the https scheme. Empty: none, the socket's peer is the client.
+PORTAL_TRUSTED_PROXIES = env_networks("PORTAL_TRUSTED_PROXIES")
 
 # --- Applications -------------------------------------------------------------------------
 
@@ -61,13 +72,14 @@ DJANGO_APPS = [
 ]
 THIRD_PARTY_APPS = [
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
 ]
 LOCAL_APPS = [
+    "config.apps.PortalConfig",  # start-up hooks only: private file modes (config.filemodes)
     "routing",
     "complaints",
     "api",
@@ -82,11 +94,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "frontend.middleware.LanguageQueryMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Another site's form-encoded or multipart post to the API: 403 (config.crossorigin).
+    "config.crossorigin.CrossSitePostMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page whose database or Redis is away answers 503 + Retry-After (complaints.unavailable).
+    "config.unavailable.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,12 +138,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE makes writers queue on the busy
     # timeout instead of failing with "database is locked" on a read->write upgrade.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
+        # Seconds a write waits for another writer's lock before the request answers 503
+        # (complaints.unavailable) instead of hanging on.
+        "timeout": float(env_str("PORTAL_SQLITE_TIMEOUT", "10")),
         "transaction_mode": "IMMEDIATE",
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL down or unreachable: fail within seconds (503) instead of the minutes a
+    # connection attempt can hang; a connect_timeout in DATABASE_URL's query wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
@@ -180,8 +202,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # No MEDIA_URL: evidence is served only through staff views, never as a public folder.
 
 STATIC_URL = "/static/"
-# Filled by `collectstatic` for production; `make run` (DEBUG) serves from the apps directly.
-STATIC_ROOT = None if DEBUG else BASE_DIR / "staticfiles"
+# Filled by `collectstatic` for production (`make run` with DEBUG off runs it); under DEBUG the
+# files are served from the apps directly.
+STATIC_ROOT = None if DEBUG else Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "evidence": {
@@ -212,8 +235,14 @@ PORTAL_MAX_REQUEST_BYTES = PORTAL_MAX_PHOTOS * PORTAL_MAX_PHOTO_BYTES + 1024 * 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
-FILE_UPLOAD_PERMISSIONS = 0o640
-FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+# Uploads over 2.5 MB are spooled to unnamed files: a killed worker leaves none (config.uploads).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "config.uploads.UnnamedTemporaryFileUploadHandler",
+]
+# Evidence is readable by the service's user only, whatever the writer's umask (config.filemodes).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- Domain -------------------------------------------------------------------------------
 
@@ -240,6 +269,9 @@ PORTAL_OUTBOX_INTERVAL = float(env_str("PORTAL_OUTBOX_INTERVAL", "2"))
 # client reconnects and resumes by seq) before PORTAL_WS_MAX_AGE, well inside group_expiry.
 PORTAL_WS_AUTH_TIMEOUT = 10
 PORTAL_WS_MAX_AGE = 12 * 3600
+# Sockets one client (address; IPv6 by /64) may hold open at once, reporter and staff together
+# (complaints.socketcaps); a further one is closed with 4429.
+PORTAL_WS_MAX_PER_CLIENT = env_int("PORTAL_WS_MAX_PER_CLIENT", 20)
 # `manage.py serve` (make run) runs the outbox sweeper and the clocks inside the server process.
 PORTAL_IN_PROCESS_JOBS = env_bool("PORTAL_IN_PROCESS_JOBS", False)
 # Below this confidence a complaint routed by its words alone waits for the coordinator.
@@ -272,29 +304,41 @@ PORTAL_RATES = {
     "track": env_rate("PORTAL_RATE_TRACK", "60/hour"),
     "preview": env_rate("PORTAL_RATE_PREVIEW", "120/minute"),
     "directory": env_rate("PORTAL_RATE_PREVIEW", "120/minute"),
-    "login": "10/minute",
+    "login": env_rate("PORTAL_RATE_LOGIN", "10/minute"),
 }
+# Per account, whatever the address (complaints.logins): after this many failed logins within
+# the cool-down, the account is refused for the cool-down, even with the right password.
+PORTAL_LOGIN_FAILURES = env_int("PORTAL_LOGIN_FAILURES", 5)
+PORTAL_LOGIN_COOLDOWN_MINUTES = env_int("PORTAL_LOGIN_COOLDOWN_MINUTES", 15)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "api.parsers.StrictJSONParser",  # nesting, size and number limits (api/parsers.py)
         "rest_framework.parsers.MultiPartParser",
         "rest_framework.parsers.FormParser",
     ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.parsers.StrictContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.exception_handlers.api_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Only the socket's peer address, never a client-supplied X-Forwarded-For (spoofable);
-    # behind a proxy the ASGI server's proxy-headers setting provides the real peer.
+    # Never a header read here: REMOTE_ADDR is already the client, taken from X-Forwarded-For
+    # only when the peer is one of PORTAL_TRUSTED_PROXIES (config.asgi).
     "NUM_PROXIES": 0,
+}
+# API tokens (django-rest-knox): only a digest is stored; each login makes a new token that
+# expires after a working day. No auto-refresh: a token leaked once does not live on by use.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("PORTAL_TOKEN_TTL_HOURS", 10)),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lapor Pungli API",
@@ -327,7 +371,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # same-origin: nothing leaves for other sites, while form posts keep the Origin CSRF checks.
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# HTTPS only once deployed (docs/interface.md "Configuration"). Whether a request came over
+# HTTPS is the request's own scheme: behind a reverse proxy, the scheme the trusted proxy reports
+# (PORTAL_TRUSTED_PROXIES, config.asgi); a client's own X-Forwarded-Proto is never believed.
+# HSTS: a year, this host's subdomains included, with consent to the browsers' preload list
+# (which takes effect only when the domain's owner submits it); off under DEBUG, so a developer's
+# localhost is never pinned to https. The header is sent on HTTPS responses only.
+SECURE_HSTS_SECONDS = env_int("PORTAL_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PORTAL_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("PORTAL_HSTS_PRELOAD", True)
+# Plain http is redirected to https unless DEBUG is on; `make run` serves plain http on its own
+# machine and sets PORTAL_SSL_REDIRECT=false (Makefile).
+SECURE_SSL_REDIRECT = env_bool("PORTAL_SSL_REDIRECT", not DEBUG)
+# The container's healthcheck asks over plain http on 127.0.0.1, from inside the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Error reports (the mail to ADMINS, the DEBUG page) show only request facts on an allow-list.
 DEFAULT_EXCEPTION_REPORTER = "config.privacy.AnonymousExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.privacy.AnonymousExceptionReporterFilter"

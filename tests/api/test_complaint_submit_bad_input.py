@@ -6,12 +6,12 @@ nothing behind: no complaint, event or evidence row, no file in the evidence fol
 temporary upload file. Uploads are spooled to disk in these tests, so that last check bites.
 """
 
+import os
 import re
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import TemporaryUploadedFile
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -302,17 +302,19 @@ def test_a_failure_after_the_photos_were_written_removes_them(
 
 
 def test_uploads_in_these_tests_go_through_the_temp_folder(upload_temp_dir):
-    """The premise of "no temp file left": an upload here is written into FILE_UPLOAD_TEMP_DIR."""
+    """The premise of "no temp file left": an upload here is written into FILE_UPLOAD_TEMP_DIR,
+    to a file without a name there (config.uploads), so even a killed worker leaves none."""
     body, content_type = multipart({}, [("photos", "a.jpg", images.jpeg(64, 48), "image/jpeg")])
     request = RequestFactory().generic("POST", COMPLAINTS_URL, body, content_type=content_type)
 
     upload = request.FILES["photos"]
     try:
-        assert isinstance(upload, TemporaryUploadedFile)
-        assert upload.temporary_file_path() in {str(path) for path in files_under(upload_temp_dir)}
+        written_to = os.readlink(f"/proc/self/fd/{upload.file.fileno()}")
+        assert written_to.startswith(str(upload_temp_dir) + os.sep)
+        assert files_under(upload_temp_dir) == []
     finally:
         request.close()
-    assert upload.temporary_file_path() not in {str(path) for path in files_under(upload_temp_dir)}
+    assert upload.file.closed
 
 
 # --- File names -----------------------------------------------------------------------------

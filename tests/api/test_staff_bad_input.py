@@ -777,7 +777,7 @@ def test_the_fourth_token_request_in_a_minute_is_429(users):
     assert wrong == [400, 400, 400]
     assert fourth.status_code == 429
     assert "token" not in fourth.json()
-    assert fourth.json()["message"].startswith("Too many requests; please try again in ")
+    assert fourth.json()["message"].startswith("Too many login attempts; try again in ")
     assert int(fourth["Retry-After"]) > 0
 
 

@@ -52,9 +52,11 @@ def test_the_third_submission_in_an_hour_is_refused(api_client):
     assert statuses == [201, 201]
     assert third.status_code == 429
     body = third.json()
-    assert set(body) == {"message", "errors"}
-    assert re.fullmatch(r"Too many requests; please try again in \d+ seconds\.", body["message"])
-    assert int(third["Retry-After"]) > 0
+    # The wait in minutes for people, in seconds for machines; and a way in (a proof of work,
+    # tests/api/test_proofofwork.py).
+    assert set(body) == {"message", "errors", "challenge"}
+    assert re.fullmatch(r"Too many requests; please try again in \d+ minutes\.", body["message"])
+    assert int(third["Retry-After"]) > 60
 
 
 @pytest.mark.usefixtures("submit_limit_2_per_hour")
@@ -109,5 +111,5 @@ def test_the_report_page_and_the_api_share_one_limit(api_client):
     )
 
     assert page.status_code == 429
-    assert re.search(r"Too many requests; please try again in \d+ seconds\.", page.content.decode())
+    assert re.search(r"Too many requests; please try again in \d+ minutes\.", page.content.decode())
     assert int(page["Retry-After"]) > 0

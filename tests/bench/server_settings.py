@@ -15,3 +15,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Every benchmark socket (2,000 of them) comes from the one load generator on 127.0.0.1: the
+# per-client socket cap (complaints.socketcaps) would refuse all but the first few.
+PORTAL_WS_MAX_PER_CLIENT = 0

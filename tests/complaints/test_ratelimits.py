@@ -176,3 +176,73 @@ def test_the_client_address_matches_drf_for_the_project_settings(rf):
 
     assert client_address(request) == BaseThrottle().get_ident(Request(request)) == ADDRESS
     assert client_address(Request(request)) == ADDRESS
+
+
+# --- What a limit counts by: IPv4 whole, IPv6 by /64 (issue 12, finding 6) -----------------------
+
+
+@pytest.mark.parametrize(
+    "address, key",
+    [
+        ("203.0.113.77", "203.0.113.77"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:0DB8:0001:0002::1", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.77", "203.0.113.77"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("not-an-address", "not-an-address"),
+        ("", ""),
+    ],
+)
+def test_an_ipv4_address_counts_whole_and_an_ipv6_address_by_its_64(address, key):
+    assert ratelimits.address_key(address) == key
+
+
+@pytest.mark.usefixtures("submit_3_per_hour")
+def test_addresses_in_one_ipv6_64_share_a_budget_and_another_64_does_not():
+    """Finding 6 replayed: one household rotating through its /64 no longer gets a fresh budget
+    with each address."""
+    rotating = [f"2001:db8:77:1::{index:x}" for index in range(1, 5)]
+
+    answers = [limit_wait("submit", address) for address in rotating]
+
+    assert answers[:3] == [None, None, None]
+    assert answers[3] is not None  # the fourth address of the same /64 waits
+    assert limit_wait("submit", "2001:db8:77:2::1") is None  # the neighbouring /64 does not
+
+
+@pytest.mark.usefixtures("submit_3_per_hour")
+def test_ipv4_neighbours_still_count_apart():
+    for _ in range(3):
+        limit_wait("submit", "203.0.113.1")
+
+    assert limit_wait("submit", "203.0.113.1") is not None
+    assert limit_wait("submit", "203.0.113.2") is None
+
+
+@pytest.mark.usefixtures("submit_3_per_hour")
+def test_no_cache_key_contains_the_ipv6_network():
+    for _ in range(3):
+        limit_wait("submit", "2001:db8:77:1::1")
+
+    for key in cache_keys():
+        assert "2001" not in key and "db8" not in key, key
+
+
+# --- The refusal in words: minutes from a minute on -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "wait, message",
+    [
+        (1, "Too many requests; please try again in 1 seconds."),
+        (59, "Too many requests; please try again in 59 seconds."),
+        (60, "Too many requests; please try again in 1 minute."),
+        (61, "Too many requests; please try again in 2 minutes."),
+        (3506, "Too many requests; please try again in 59 minutes."),
+    ],
+)
+def test_the_wait_is_said_in_minutes_from_a_minute_on(wait, message):
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert ratelimits.throttled_message(wait) == message

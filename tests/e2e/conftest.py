@@ -33,7 +33,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.servers import REDIS_SERVER, AppServer, E2eDatabase, PrivateRedis, server_env
+from tests.e2e.servers import (
+    REDIS_SERVER,
+    AppServer,
+    E2eDatabase,
+    PrivateRedis,
+    log_offsets,
+    logs_attach,
+    server_env,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = PROJECT_DIR / "test-artifacts" / "e2e"
@@ -147,7 +155,11 @@ def start_server(e2e_database, e2e_workdir):
         servers.stop()
 
 
-@pytest.fixture(scope="session")
+# One browser per module, not per session: while Playwright's sync API is open, its event loop
+# counts as running in this thread, and Django then refuses database access to every later
+# test of the process (SynchronousOnlyOperation) — with test files spread over processes, those
+# are not only browser tests.
+@pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (set E2E_CHROMIUM)")
@@ -203,7 +215,7 @@ def screenshot(request):
 @pytest.fixture(autouse=True)
 def _server_log_mark(request):
     """Remember where each server's log stood when the test began (see the hook below)."""
-    request.node.server_log_offsets = {server.log_path: server.log_size() for server in STARTED}
+    request.node.server_log_offsets = log_offsets(STARTED)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -213,8 +225,4 @@ def pytest_runtest_makereport(item, call):
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
     if report.when == "call" and report.failed:
-        offsets = getattr(item, "server_log_offsets", {})
-        for server in STARTED:
-            text = server.log_text(offsets.get(server.log_path, 0))
-            if text.strip():
-                report.sections.append((f"log of server {server.name} during this test", text))
+        logs_attach(report, STARTED, getattr(item, "server_log_offsets", {}))

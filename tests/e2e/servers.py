@@ -83,10 +83,12 @@ call_command("seed_demo", verbosity=0)
 class E2eDatabase:
     """The servers' database: a temporary SQLite file, or a dedicated PostgreSQL database."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, service_url: str | None = None):
+        """``service_url``: the PostgreSQL server to create it on (default: ``DATABASE_URL``)."""
         self.workdir = workdir
         self.media_root = workdir / "media"
-        service_url = os.environ.get("DATABASE_URL", "")
+        if service_url is None:
+            service_url = os.environ.get("DATABASE_URL", "")
         self.kind = (
             "postgresql" if service_url.startswith(("postgres://", "postgresql://")) else "sqlite"
         )
@@ -161,6 +163,8 @@ def server_env(
             "SECRET_KEY": SECRET_KEY,
             # DEBUG serves the static files from the apps, as `make run` does (no collectstatic).
             "DEBUG": "true",
+            # Plain http on loopback, as `make run` serves (a test may turn DEBUG off).
+            "PORTAL_SSL_REDIRECT": "false",
             "DEMO_PASSWORD": DEMO_PASSWORD,
             "PORTAL_RATE_SUBMIT": "off",
             "PORTAL_RATE_TRACK": "off",
@@ -280,6 +284,7 @@ class AppServer:
                 "--lifespan",
                 "on",
                 "--no-server-header",
+                "--no-proxy-headers",
             ]
         elif command == "serve":
             self.argv = [
@@ -303,7 +308,7 @@ class AppServer:
         )
         try:
             wait_until(
-                lambda: self.process.poll() is not None or http_ok(self.url + "/"),
+                lambda: self.process.poll() is not None or self.ready(),
                 timeout=STARTUP_SECONDS,
                 what=f"server {self.name} at {self.url}",
                 every=0.1,
@@ -316,6 +321,10 @@ class AppServer:
                 f"server {self.name} exited with {self.process.returncode}:\n{self.log_text()}"
             )
         return self
+
+    def ready(self) -> bool:
+        """Whether the server is up: ``GET /`` answers 200 (a subclass may probe otherwise)."""
+        return http_ok(self.url + "/")
 
     def stop(self) -> None:
         if self.process is not None:
@@ -331,3 +340,16 @@ class AppServer:
 
     def log_size(self) -> int:
         return self.log_path.stat().st_size if self.log_path.exists() else 0
+
+
+def log_offsets(servers: list[AppServer]) -> dict[Path, int]:
+    """Where each server's log stands now (taken when a test begins)."""
+    return {server.log_path: server.log_size() for server in servers}
+
+
+def logs_attach(report, servers: list[AppServer], offsets: dict[Path, int]) -> None:
+    """Add to a failed test's ``report`` what each server logged since ``offsets``."""
+    for server in servers:
+        text = server.log_text(offsets.get(server.log_path, 0))
+        if text.strip():
+            report.sections.append((f"log of server {server.name} during this test", text))

@@ -1,7 +1,12 @@
-"""`python manage.py seed_demo`: the demo accounts of docs/interface.md, idempotently."""
+"""`python manage.py seed_demo`: the demo accounts of docs/interface.md, idempotently.
+
+The accounts share one known password, so they are made only for a demo: under ``DEBUG`` (what
+`make run` runs by default), or with ``--force`` (`make run DEMO=true`). With ``DEBUG`` off —
+the settings of a production start — the command refuses and creates nothing.
+"""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from complaints.models import StaffRole
 from complaints.services import staff_account_ensure
@@ -9,9 +14,25 @@ from routing.models import Opd
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo staff accounts (password: DEMO_PASSWORD)."
+    help = (
+        "Create or refresh the demo staff accounts (password: DEMO_PASSWORD). "
+        "Only under DEBUG, unless --force."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Create them even with DEBUG off (a demo run without DEBUG, never production).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not (settings.DEBUG or force):
+            raise CommandError(
+                "DEBUG is off: seed_demo would create staff accounts, a superuser among them, "
+                "with a known password. Nothing was created. For a demo, pass --force "
+                "(make run DEMO=true)."
+            )
         password = settings.DEMO_PASSWORD
         accounts = [
             staff_account_ensure(username="admin", password=password, superuser=True),

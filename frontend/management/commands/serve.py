@@ -2,7 +2,8 @@
 
 One uvicorn worker (the in-memory channel layer is single-process) that also runs the periodic
 jobs, no access log (it would record client addresses), websocket compression off (memory per
-socket).
+socket), uvicorn's own proxy-header handling off (forwarding headers are believed in one place
+only: ``config.asgi``, from ``PORTAL_TRUSTED_PROXIES``).
 """
 
 import uvicorn
@@ -35,4 +36,7 @@ class Command(BaseCommand):
             log_config=None,
             log_level="warning",
             server_header=False,
+            # Otherwise uvicorn believes X-Forwarded-For from 127.0.0.1 by default; the trusted
+            # proxies are config.asgi's (PORTAL_TRUSTED_PROXIES), and only those.
+            proxy_headers=False,
         )

@@ -45,6 +45,8 @@
         attempts += 1;
         if (!everReady && options.onGiveUp && attempts === (options.giveUpAfter || 4)) options.onGiveUp();
         var delay = Math.min(30000, 1000 * Math.pow(2, attempts - 1));
+        // Too many attempts (4429) or sockets (1013) from this client: the longest backoff.
+        if (close.code === 4429 || close.code === 1013) delay = 30000;
         setTimeout(connect, delay / 2 + Math.random() * delay / 2);
         if (!options.quietState || !options.quietState()) setState("reconnecting");
       };

@@ -1,4 +1,5 @@
-/* Report form: service standard at a glance, sections by type, photo checks, upload progress.
+/* Report form: service standard at a glance, sections by type, photo checks, upload progress,
+   and the proof of work a busy network is asked for.
    The form works without this script; everything here is an enhancement. */
 (function () {
   "use strict";
@@ -133,16 +134,77 @@
   });
 
   // --- Send with a progress bar; the server's answer replaces the page ---------------------
+  // When this network has sent many reports, the server answers 429 with a proof-of-work
+  // challenge (complaints/proofofwork.py) instead of a plain refusal: pow-worker.js solves it
+  // ("Checking your device…") and the same form goes again with the solution in X-Altcha.
   var progress = document.getElementById("upload-progress");
   var bar = progress.querySelector("progress");
   var status = progress.querySelector(".progress-text");
   var button = form.querySelector("button[type=submit]");
-  form.addEventListener("submit", function (event) {
-    if (!window.FormData || !window.XMLHttpRequest) return;
-    if (photoProblem()) { event.preventDefault(); photos.reportValidity(); return; }
-    event.preventDefault();
+
+  // Retry-safe sending (complaints/idempotency.py): the form's one-time token goes in the
+  // Idempotency-Key header as well, and stays in sessionStorage until a receipt is shown. A send
+  // whose answer was lost (the phone's connection dropped) goes again with the same key, by
+  // itself or from the form reloaded in this tab, and gets its receipt back instead of filing
+  // the report twice.
+  var retryKey = form.elements.retry_key;
+  var PENDING = "laporpungli.pendingReport";
+  var RETRY_DELAYS = [2000, 5000, 10000];
+  var retries = 0;
+
+  function pending(value) {
+    try {
+      if (value === undefined) return window.sessionStorage.getItem(PENDING);
+      if (value) window.sessionStorage.setItem(PENDING, value);
+      else window.sessionStorage.removeItem(PENDING);
+    } catch (e) { /* storage off: retries still work until the page is left */ }
+    return null;
+  }
+  if (retryKey && pending()) retryKey.value = pending();
+
+  function sendAgainLater(data, proof, proofsLeft) {
+    if (retries >= RETRY_DELAYS.length) return false;
+    status.textContent = status.dataset.retrying;
+    setTimeout(function () { send(data, proof, proofsLeft); }, RETRY_DELAYS[retries++]);
+    return true;
+  }
+
+  function showAnswer(html) {
+    document.open();
+    document.write(html);
+    document.close();
+    window.scrollTo(0, 0);
+  }
+
+  function challengeIn(html) {
+    var node = new DOMParser().parseFromString(html, "text/html").getElementById("pow-challenge");
+    try { return node ? JSON.parse(node.textContent) : null; } catch (e) { return null; }
+  }
+
+  function solve(challenge, done) {
+    if (!window.Worker || !window.crypto || !window.crypto.subtle || !form.dataset.powWorker) {
+      done(null);
+      return;
+    }
+    var worker = new Worker(form.dataset.powWorker);
+    status.textContent = status.dataset.checking;
+    bar.removeAttribute("value");
+    worker.onmessage = function (event) {
+      if (event.data.progress) return;
+      worker.terminate();
+      if (event.data.failed) { done(null); return; }
+      var solution = { counter: event.data.counter, derivedKey: event.data.derivedKey };
+      done(btoa(JSON.stringify({ challenge: challenge, solution: solution })));
+    };
+    worker.onerror = function () { worker.terminate(); done(null); };
+    worker.postMessage(challenge);
+  }
+
+  function send(data, proof, proofsLeft) {
     var request = new XMLHttpRequest();
     request.open("POST", form.action);
+    if (proof) request.setRequestHeader("X-Altcha", proof);
+    if (retryKey && retryKey.value) request.setRequestHeader("Idempotency-Key", retryKey.value);
     request.upload.addEventListener("progress", function (e) {
       if (!e.lengthComputable) return;
       var percent = Math.round((e.loaded / e.total) * 100);
@@ -150,20 +212,34 @@
       status.textContent = percent < 100 ? status.dataset.sending + " " + percent + "%" : status.dataset.processing;
     });
     request.addEventListener("load", function () {
-      document.open();
-      document.write(request.responseText);
-      document.close();
-      window.scrollTo(0, 0);
+      if (request.status >= 502 && request.status <= 504 && sendAgainLater(data, proof, proofsLeft)) return;
+      if (request.status === 201) pending(null);
+      var challenge = request.status === 429 && proofsLeft > 0 ? challengeIn(request.responseText) : null;
+      if (!challenge) { showAnswer(request.responseText); return; }
+      solve(challenge, function (solved) {
+        if (solved) send(data, solved, proofsLeft - 1);
+        else showAnswer(request.responseText);
+      });
     });
     request.addEventListener("error", function () {
+      if (sendAgainLater(data, proof, proofsLeft)) return;
       button.disabled = false;
       status.textContent = status.dataset.failed;
     });
+    request.send(data);
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (!window.FormData || !window.XMLHttpRequest) return;
+    if (photoProblem()) { event.preventDefault(); photos.reportValidity(); return; }
+    event.preventDefault();
     button.disabled = true;
     progress.hidden = false;
     bar.value = 0;
     status.textContent = status.dataset.sending;
-    request.send(new FormData(form));
+    retries = 0;
+    if (retryKey) pending(retryKey.value);
+    send(new FormData(form), null, 2);
   });
 })();
 
