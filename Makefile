@@ -46,10 +46,11 @@ run: venv
 test: venv-dev
 	env -u DATABASE_URL -u REDIS_URL $(PYTEST) $(PYTEST_ARGS)
 
-## make test-services: the same suite against PostgreSQL and Redis
+## make test-services: the suite's database and channel-layer parts against PostgreSQL and Redis
+## (tests marked embedded_only — pure functions, settings, page-only browser flows — run in make test)
 test-services: venv-dev
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(PYTEST) $(PYTEST_ARGS)
+		$(PYTEST) -m "not embedded_only" $(PYTEST_ARGS)
 
 ## make lint: ruff's checks and its formatting, as CI runs them
 lint: venv-dev

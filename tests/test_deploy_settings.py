@@ -25,6 +25,9 @@ from django.core.management import CommandError, call_command
 
 from tests.e2e.servers import AppServer, free_port, wait_until
 
+# Independent of the database and channel layer in use: `make test-services` leaves it out.
+pytestmark = pytest.mark.embedded_only
+
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_HOST = "lapor.example.go.id"
 YEAR = 365 * 24 * 3600

@@ -21,6 +21,9 @@ from config import filemodes
 from config.settings import base
 from tests.api.client import PARKIR_STORY, complaint_post, photo
 
+# Independent of the database and channel layer in use: `make test-services` leaves it out.
+pytestmark = pytest.mark.embedded_only
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET_KEY = "file-modes-test-key-not-secret-0123456789-abcdefghijklmnop"
 

@@ -5,6 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Independent of the database and channel layer in use: `make test-services` leaves it out.
+pytestmark = pytest.mark.embedded_only
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

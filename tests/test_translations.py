@@ -55,6 +55,9 @@ PLACEHOLDER = re.compile(
     r"%%|%(?:\([^)]+\))?[#0+-]*(?:\d+|\*)?(?:\.\d+)?[sdifrxXeEgGcoa]|\{[^{}\s]*\}"
 )
 
+# Independent of the database and channel layer in use: `make test-services` leaves it out.
+pytestmark = pytest.mark.embedded_only
+
 STATUS_LABELS = {  # docs/product.md §3 "Statuses"
     Status.RECEIVED: "Diterima",
     Status.TRIAGE: "Verifikasi",

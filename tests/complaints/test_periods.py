@@ -29,6 +29,9 @@ from complaints.stats.periods import (
     year_of,
 )
 
+# Independent of the database and channel layer in use: `make test-services` leaves it out.
+pytestmark = pytest.mark.embedded_only
+
 TODAY = date(2026, 11, 20)
 
 

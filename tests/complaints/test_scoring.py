@@ -42,6 +42,9 @@ from complaints.stats.scoring import (
     zone,
 )
 
+# Independent of the database and channel layer in use: `make test-services` leaves it out.
+pytestmark = pytest.mark.embedded_only
+
 # --- IKM ----------------------------------------------------------------------------------------
 
 

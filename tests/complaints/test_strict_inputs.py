@@ -19,6 +19,9 @@ from complaints.inputs import (
     json_loads_strict,
 )
 
+# Independent of the database and channel layer in use: `make test-services` leaves it out.
+pytestmark = pytest.mark.embedded_only
+
 # --- ascii_int ---------------------------------------------------------------------------------
 
 

@@ -23,7 +23,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import new_context
 
-pytestmark = pytest.mark.e2e
+# What the page does, not which database or channel layer is behind it: `make test` runs it.
+pytestmark = [pytest.mark.e2e, pytest.mark.embedded_only]
 
 SERVICE_CODE = "PARKIR-MOTOR"
 SERVICE_NAME = "Parkir tepi jalan umum: sepeda motor"

@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.test_report_and_track import RECEIPT_PATTERN, fill_pungli_report
 
-pytestmark = pytest.mark.e2e
+# What the page does, not which database or channel layer is behind it: `make test` runs it.
+pytestmark = [pytest.mark.e2e, pytest.mark.embedded_only]
 
 
 def complaints_count(e2e_database) -> int:

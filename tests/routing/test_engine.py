@@ -31,6 +31,9 @@ RULES = engine.Rules(
     ],
 )
 
+# Independent of the database and channel layer in use: `make test-services` leaves it out.
+pytestmark = pytest.mark.embedded_only
+
 
 @pytest.mark.parametrize(
     ("facts", "opd", "status", "oversight", "rule"),
