@@ -6,10 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/laporpungli
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
-# Test processes (pytest-xdist): `auto` = one per core; files stay whole on one worker, so a
-# module's servers and fixtures are built once.
+# Test processes (pytest-xdist): `auto` = one per core; a file runs whole on one process, so its
+# servers and fixtures are built once, except the large files tests/conftest.py spreads.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 .PHONY: run test test-services lint bench venv venv-dev messages lock clean
 

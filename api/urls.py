@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from django.utils.translation import gettext as _
 
 from api.apis import audit, complaints, directory, exports, integrity, public, routing, staff, stats
+from complaints import converters  # noqa: F401  (registers <reference:> and <code:>)
 
 app_name = "api"
 
@@ -42,52 +43,52 @@ urlpatterns = [
     path("staff/audit/", audit.StaffAuditApi.as_view(), name="staff-audit"),
     path("staff/audit/notices/", audit.StaffAuditNoticeApi.as_view(), name="staff-audit-notices"),
     path(
-        "staff/complaints/<str:reference>/audit/",
+        "staff/complaints/<reference:reference>/audit/",
         audit.StaffComplaintAuditApi.as_view(),
         name="staff-complaint-audit",
     ),
     path(
-        "staff/complaints/<str:reference>/",
+        "staff/complaints/<reference:reference>/",
         staff.StaffComplaintDetailApi.as_view(),
         name="staff-complaint",
     ),
     path(
-        "staff/complaints/<str:reference>/transition/",
+        "staff/complaints/<reference:reference>/transition/",
         staff.StaffTransitionApi.as_view(),
         name="staff-complaint-transition",
     ),
     path(
-        "staff/complaints/<str:reference>/messages/",
+        "staff/complaints/<reference:reference>/messages/",
         staff.StaffMessageApi.as_view(),
         name="staff-complaint-messages",
     ),
     path(
-        "staff/complaints/<str:reference>/reassign/",
+        "staff/complaints/<reference:reference>/reassign/",
         staff.StaffReassignApi.as_view(),
         name="staff-complaint-reassign",
     ),
     path(
-        "staff/complaints/<str:reference>/reroute/",
+        "staff/complaints/<reference:reference>/reroute/",
         staff.StaffRerouteRequestApi.as_view(),
         name="staff-complaint-reroute",
     ),
     path(
-        "staff/complaints/<str:reference>/reroute/decision/",
+        "staff/complaints/<reference:reference>/reroute/decision/",
         staff.StaffRerouteDecisionApi.as_view(),
         name="staff-complaint-reroute-decision",
     ),
     path(
-        "staff/complaints/<str:reference>/merge/",
+        "staff/complaints/<reference:reference>/merge/",
         staff.StaffMergeApi.as_view(),
         name="staff-complaint-merge",
     ),
     path(
-        "staff/complaints/<str:reference>/summary/",
+        "staff/complaints/<reference:reference>/summary/",
         staff.StaffPublicSummaryApi.as_view(),
         name="staff-complaint-summary",
     ),
     path(
-        "staff/complaints/<str:reference>/legal-hold/",
+        "staff/complaints/<reference:reference>/legal-hold/",
         staff.StaffLegalHoldApi.as_view(),
         name="staff-complaint-legal-hold",
     ),

@@ -234,8 +234,24 @@ def _amount_field() -> serializers.IntegerField:
     )
 
 
+# Directory codes (OPD, service, kelurahan) are short printable ASCII ("DISHUB", "17.71.06.1006").
+CODE_MAX = 64
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A directory object by its ``code``. What cannot be a code is "unknown" before any lookup:
+    PostgreSQL refuses a NUL byte in a query parameter (a 500), and nothing else need reach it."""
+
+    def to_internal_value(self, data):
+        if not (isinstance(data, str) and data.isascii() and data.isprintable()):
+            self.fail("invalid")
+        if len(data) > CODE_MAX:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data[:CODE_MAX])
+        return super().to_internal_value(data)
+
+
 def _code_field(queryset, message) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
+    return CodeField(
         slug_field="code",
         queryset=queryset,
         required=False,

@@ -13,6 +13,7 @@ from complaints.inputs import (
     MSG_MESSAGE_EMPTY,
     MSG_TEXT_LONG,
     MSG_UNKNOWN_OPD,
+    CodeField,
     DigitsField,
     TextField,
 )
@@ -39,10 +40,10 @@ def _optional_text() -> serializers.CharField:
     return text_field(required=False, allow_blank=True, default="")
 
 
-def _opd_field(**kwargs) -> serializers.SlugRelatedField:
+def _opd_field(**kwargs) -> CodeField:
     messages = {"does_not_exist": MSG_UNKNOWN_OPD, "invalid": MSG_UNKNOWN_OPD}
     messages |= {"required": MSG_UNKNOWN_OPD, "null": MSG_UNKNOWN_OPD}
-    return serializers.SlugRelatedField(
+    return CodeField(
         slug_field="code", queryset=Opd.objects.all(), error_messages=messages, **kwargs
     )
 

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from complaints import converters  # noqa: F401  (registers <reference:> and <code:>)
 from frontend import audit, dashboards, staff, views
 
 app_name = "frontend"
@@ -19,11 +20,11 @@ urlpatterns = [
     path("pantau/tarik/", views.track_action, {"action": "withdraw"}, name="track-withdraw"),
     path("transparansi/", dashboards.transparency, name="transparency"),
     path("standar/", dashboards.standards, name="standards"),
-    path("standar/<str:code>/poster/", dashboards.poster, name="poster"),
+    path("standar/<code:code>/poster/", dashboards.poster, name="poster"),
     path("dasbor/", dashboards.dashboard, name="dashboard"),
     path("dasbor/ekspor/", dashboards.dashboard_export, name="dashboard-export"),
     path("staf/", staff.inbox, name="staff-inbox"),
-    path("staf/pengaduan/<str:reference>/", staff.complaint_detail, name="staff-complaint"),
+    path("staf/pengaduan/<reference:reference>/", staff.complaint_detail, name="staff-complaint"),
     path("staf/audit/", audit.audit, name="staff-audit"),
     path("staf/masuk/", staff.StaffLoginView.as_view(), name="login"),
     path("staf/keluar/", auth_views.LogoutView.as_view(next_page="frontend:home"), name="logout"),

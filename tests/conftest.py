@@ -9,6 +9,19 @@ from rest_framework.test import APIClient
 from routing.directory import DEFAULT_RULES, directory_load, directory_read, rules_load
 from routing.models import Opd
 
+# Test files whose tests are independent of one another and numerous enough to be worth spreading
+# over the parallel processes one test at a time; every other file runs whole on one process, so
+# its module- and session-wide fixtures (servers, browsers, private databases) are built once.
+SPREAD_FILES = {"tests/api/test_permission_matrix.py", "tests/api/test_staff_bad_input.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With ``--dist loadgroup`` (the Makefile's): each file is a group but for SPREAD_FILES."""
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        if path not in SPREAD_FILES:
+            item.add_marker(pytest.mark.xdist_group(path))
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):

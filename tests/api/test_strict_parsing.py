@@ -325,3 +325,39 @@ def test_an_unknown_format_is_a_400_on_format(directory, url):
 def test_an_unknown_api_address_is_a_json_404(directory, path):
     response = api_client_for(staff_user("admin")).get(f"/api/v1/{path}")
     assert_refused(response, status=404)
+
+
+# --- NUL bytes: PostgreSQL refuses them in any query parameter -----------------------------------
+# (found by the schema fuzzer on PostgreSQL: a NUL in an office code was a 500)
+
+
+@pytest.mark.parametrize("code", ["DIS\x00HUB", "\x00", "DISHUB\n", "X" * 65])
+def test_an_office_code_that_cannot_be_a_code_is_400_before_any_lookup(parkir, code):
+    complaint, _receipt = parkir
+    client = api_client_for(staff_user("admin"))
+
+    response = client.post(
+        detail_url(complaint.reference) + "reassign/",
+        {"opd": code, "reason": "salah"},
+        format="json",
+    )
+
+    body = assert_refused(response)
+    assert "opd" in body["errors"]
+    assert Complaint.objects.get(pk=complaint.pk).opd == complaint.opd
+
+
+def test_a_service_code_with_a_nul_byte_on_a_report_is_400_and_files_nothing(directory):
+    before = counts()
+
+    response = complaint_post(api_client_for(), {**PARKIR_STORY, "service": "PARKIR\x00MOTOR"})
+
+    assert "service" in assert_refused(response)["errors"]
+    assert counts() == before
+
+
+@pytest.mark.parametrize("path", ["staff/complaints/BKL-26-%00/", "staff/complaints/%00/audit/"])
+def test_a_reference_with_a_nul_byte_in_the_address_is_404(directory, path):
+    response = api_client_for(staff_user("admin")).get("/api/v1/" + path)
+
+    assert response.status_code == 404
