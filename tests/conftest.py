@@ -1,6 +1,7 @@
 """Shared fixtures: the Kota Bengkulu directory in the test database, API clients, media checks."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,26 @@ def directory(db):
     """The directory, loaded again if a transactional test flushed the tables."""
     if not Opd.objects.exists():
         load_city()
+
+
+@pytest.fixture
+def login_limits(settings):
+    """The production login limits, which the test settings turn off for the address part."""
+    settings.PORTAL_RATES = {**settings.PORTAL_RATES, "login": "10/minute"}
+    settings.PORTAL_LOGIN_FAILURES = 5
+    settings.PORTAL_LOGIN_COOLDOWN_MINUTES = 15
+
+
+@pytest.fixture
+def login_clock(monkeypatch):
+    """The wall clock, stopped, and moved forward on demand (the cache's expiry follows it)."""
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+
+    def advance(seconds: float) -> None:
+        now[0] += seconds
+
+    return advance
 
 
 @pytest.fixture

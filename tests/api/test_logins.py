@@ -42,13 +42,6 @@ def superuser(db):
     return get_user_model().objects.create_superuser(username="admin", password=PASSWORD)
 
 
-@pytest.fixture
-def login_limits(settings):
-    settings.PORTAL_RATES = {**settings.PORTAL_RATES, "login": "10/minute"}
-    settings.PORTAL_LOGIN_FAILURES = 5
-    settings.PORTAL_LOGIN_COOLDOWN_MINUTES = 15
-
-
 def client_at(address: str = "203.0.113.66", language: str = "en") -> APIClient:
     return APIClient(REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE=language)
 

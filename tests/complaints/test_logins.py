@@ -2,7 +2,6 @@
 tests/frontend/test_login_limits.py."""
 
 import threading
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,24 +12,6 @@ from complaints.logins import LoginRefused, account_key, login_authenticate
 
 PASSWORD = "kata-sandi-benar-4471"
 WAIT = 10  # seconds a test thread waits for another before the test fails (never reached)
-
-
-@pytest.fixture
-def limits(settings):
-    settings.PORTAL_RATES = {**settings.PORTAL_RATES, "login": "10/minute"}
-    settings.PORTAL_LOGIN_FAILURES = 5
-    settings.PORTAL_LOGIN_COOLDOWN_MINUTES = 15
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = [time.time()]
-    monkeypatch.setattr(time, "time", lambda: now[0])
-
-    def advance(seconds: float) -> None:
-        now[0] += seconds
-
-    return advance
 
 
 def request_from(address: str):
@@ -61,7 +42,7 @@ def test_other_accounts_have_other_keys_and_no_key_shows_the_name():
 # --- Counting, cool-down, reset ----------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("limits")
+@pytest.mark.usefixtures("login_limits")
 def test_five_failures_lock_the_account_even_for_the_right_password(user):
     results = [attempt(f"salah-{n}", address=f"198.51.100.{n}") for n in range(5)]
 
@@ -72,11 +53,11 @@ def test_five_failures_lock_the_account_even_for_the_right_password(user):
     assert refused.value.retry_after == 15 * 60
 
 
-@pytest.mark.usefixtures("limits")
-def test_attempts_during_the_cool_down_do_not_extend_it(user, clock):
+@pytest.mark.usefixtures("login_limits")
+def test_attempts_during_the_cool_down_do_not_extend_it(user, login_clock):
     for n in range(5):
         attempt(f"salah-{n}")
-    clock(10 * 60)
+    login_clock(10 * 60)
 
     with pytest.raises(LoginRefused) as refused, translation.override("id"):
         attempt(PASSWORD, address="192.0.2.2")
@@ -85,11 +66,11 @@ def test_attempts_during_the_cool_down_do_not_extend_it(user, clock):
     assert "dalam 5 menit" in refused.value.message
 
 
-@pytest.mark.usefixtures("limits")
-def test_after_the_cool_down_the_count_starts_again(user, clock):
+@pytest.mark.usefixtures("login_limits")
+def test_after_the_cool_down_the_count_starts_again(user, login_clock):
     for n in range(5):
         attempt(f"salah-{n}")
-    clock(15 * 60 + 1)
+    login_clock(15 * 60 + 1)
 
     again = [attempt(f"lagi-{n}", address="192.0.2.2") for n in range(4)]
 
@@ -97,11 +78,11 @@ def test_after_the_cool_down_the_count_starts_again(user, clock):
     assert attempt(PASSWORD, address="192.0.2.2") == user
 
 
-@pytest.mark.usefixtures("limits")
-def test_failures_older_than_the_window_are_forgotten(user, clock):
+@pytest.mark.usefixtures("login_limits")
+def test_failures_older_than_the_window_are_forgotten(user, login_clock):
     for n in range(4):
         attempt(f"salah-{n}")
-    clock(15 * 60 + 1)
+    login_clock(15 * 60 + 1)
 
     later = [attempt(f"lagi-{n}", address="192.0.2.2") for n in range(4)]
 
@@ -109,7 +90,7 @@ def test_failures_older_than_the_window_are_forgotten(user, clock):
     assert attempt(PASSWORD, address="192.0.2.3") == user
 
 
-@pytest.mark.usefixtures("limits")
+@pytest.mark.usefixtures("login_limits")
 def test_a_success_clears_the_count(user):
     for n in range(4):
         attempt(f"salah-{n}")
@@ -121,7 +102,7 @@ def test_a_success_clears_the_count(user):
     assert attempt(PASSWORD, address="192.0.2.2") == user
 
 
-@pytest.mark.usefixtures("limits")
+@pytest.mark.usefixtures("login_limits")
 def test_the_address_limit_comes_first_and_does_not_touch_the_account(user):
     for n in range(10):
         attempt("salah", username=f"akun-{n}")
@@ -164,7 +145,7 @@ class HeldBackend:
         return None
 
 
-@pytest.mark.usefixtures("limits")
+@pytest.mark.usefixtures("login_limits")
 def test_parallel_guesses_get_no_more_password_checks_than_the_limit(settings):
     settings.AUTHENTICATION_BACKENDS = [f"{__name__}.HeldBackend"]
     HeldBackend.release.clear()
