@@ -23,8 +23,15 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# The browser tests' accessibility checker (axe-core, package.json), installed exactly as
+# package-lock.json pins it. Without npm the accessibility test is skipped, so it is only said.
+node_modules/.installed: package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: tests/e2e/test_accessibility.py will be skipped"; fi
+
 venv: $(VENV)/.runtime
-venv-dev: $(VENV)/.dev
+venv-dev: $(VENV)/.dev node_modules/.installed
 
 # $(call is_true,VALUE): non-empty when VALUE is one of config/env.py's true booleans.
 is_true = $(filter 1 true yes on,$(shell printf '%s' '$(1)' | tr '[:upper:]' '[:lower:]'))

@@ -12,8 +12,11 @@ level of the current deadline, the status) so a second run finds nothing left to
   retention rule says is due is purged (``complaints.retention``).
 - Every run deletes the stored answers of retry-safe requests older than 24 hours
   (``complaints.idempotency``).
+- Every run ends with the staff e-mail (``notifications.sender``): deadline warnings, the
+  mails the run's escalations and the day's events made, the daily digest, sending.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,7 +32,10 @@ from complaints.retention import retention_purge
 from complaints.selectors import working_calendar
 from complaints.services import complaint_transition, event_append
 from complaints.workflow import Role
+from notifications.sender import notifications_run
 from routing.models import Opd
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -66,6 +72,11 @@ def clocks_run(*, now=None) -> ClockReport:
         # Once a day, with the day's first run (it is idempotent should two runs race here).
         report.purged = len(retention_purge(now=now).complaints)
     report.answers_purged = answers_purge(now=now)
+    try:
+        notifications_run(now=now)
+    except Exception:
+        # The deadlines above are kept; the mails wait for the next run.
+        logger.exception("Staff e-mail failed; it runs again with the next clocks run")
     return report
 
 

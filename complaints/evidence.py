@@ -31,6 +31,15 @@ MSG_TOO_LARGE = _("Each photo may be at most %(mb)s MB.")
 MSG_TOO_MANY_PIXELS = _("The photo is too large (at most %(mp)s megapixels).")
 MSG_NOT_AN_IMAGE = _("Only photos in JPEG, PNG or WebP format can be attached.")
 MSG_DAMAGED = _("The photo is damaged or incomplete; please choose it again.")
+# The same checks named for one chosen file, as the report page's script makes them before
+# sending (frontend.errors.photo_messages); ``%(name)s`` is filled in by the browser.
+MSG_FILE_EMPTY = _("The file %(name)s is empty. Choose another photo.")
+MSG_FILE_NOT_AN_IMAGE = _(
+    "The file %(name)s is not a JPEG, PNG or WebP photo. Choose another photo."
+)
+MSG_FILE_TOO_LARGE = _(
+    "The photo %(name)s is larger than %(mb)s MB. Make it smaller or choose another photo."
+)
 
 
 @dataclass(frozen=True)

@@ -48,12 +48,50 @@ def _opd_field(**kwargs) -> CodeField:
     )
 
 
+# "Dilimpahkan" (``referred``) hands a case to a body outside the city government: law
+# enforcement or the Ombudsman (docs/product.md F4). A referral may name which: the code is what
+# clients send, the name (Indonesian, like every event text) opens the message the reporter reads.
+REFERRAL_BODIES = {
+    "police": ("Kepolisian", _("the Police (law enforcement)")),
+    "prosecutor": ("Kejaksaan", _("the Public Prosecutor's Office (law enforcement)")),
+    "ombudsman": ("Ombudsman Republik Indonesia", _("the Ombudsman of the Republic of Indonesia")),
+}
+MSG_UNKNOWN_DESTINATION = _(
+    "Choose where the case is referred: the police, the prosecutor or the Ombudsman."
+)
+MSG_DESTINATION_ONLY_REFERRAL = _("Only a referral has a destination outside the city government.")
+
+
+def referral_text(destination: str, message: str) -> str:
+    """The message of a referral, opened by where it goes."""
+    return f"Dilimpahkan ke {REFERRAL_BODIES[destination][0]}. {message}"
+
+
 class TransitionInput(serializers.Serializer):
     to = serializers.ChoiceField(
         choices=Status.choices,
         error_messages={"invalid_choice": MSG_UNKNOWN_STATUS, "required": MSG_UNKNOWN_STATUS},
     )
     message = _optional_text()
+    destination = serializers.ChoiceField(
+        choices=[(code, label) for code, (_name, label) in REFERRAL_BODIES.items()],
+        required=False,
+        error_messages={
+            "invalid_choice": MSG_UNKNOWN_DESTINATION,
+            "null": MSG_UNKNOWN_DESTINATION,
+        },
+    )
+
+    def validate(self, data):
+        destination = data.pop("destination", None)
+        if destination is None:
+            return data
+        if data["to"] != Status.REFERRED:
+            raise serializers.ValidationError({"destination": [MSG_DESTINATION_ONLY_REFERRAL]})
+        # An empty message stays empty: the service asks for it, as for any referral.
+        if data["message"].strip():
+            data["message"] = referral_text(destination, data["message"])
+        return data
 
 
 class StaffMessageInput(serializers.Serializer):

@@ -2,6 +2,8 @@
 
 import ipaddress
 import os
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -69,3 +71,60 @@ def env_networks(name: str) -> list[str]:
                 f"not {item!r}."
             ) from exc
     return networks
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False  # STARTTLS on a plain connection (port 587)
+    use_ssl: bool = False  # TLS from the first byte (port 465)
+
+
+def env_smtp_server() -> SmtpServer | None:
+    """The SMTP server for staff e-mail: ``EMAIL_URL`` (``smtp://user:password@host:587``,
+    STARTTLS on port 587 or with ``?tls=true``; ``smtps://...`` for TLS from the start), else
+    ``EMAIL_HOST`` with ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``,
+    ``EMAIL_USE_TLS`` and ``EMAIL_USE_SSL``; None when neither is set."""
+    url = os.environ.get("EMAIL_URL", "").strip()
+    if url:
+        return _smtp_from_url(url)
+    host = os.environ.get("EMAIL_HOST", "").strip()
+    if not host:
+        return None
+    return SmtpServer(
+        host=host,
+        port=env_int("EMAIL_PORT", 587),
+        user=env_str("EMAIL_HOST_USER", ""),
+        password=env_str("EMAIL_HOST_PASSWORD", ""),
+        use_tls=env_bool("EMAIL_USE_TLS", False),
+        use_ssl=env_bool("EMAIL_USE_SSL", False),
+    )
+
+
+def _smtp_from_url(url: str) -> SmtpServer:
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfigured(
+            "EMAIL_URL must look like smtp://user:password@host:587 or smtps://host:465."
+        )
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ImproperlyConfigured("EMAIL_URL has an invalid port.") from exc
+    ssl = parts.scheme == "smtps"
+    port = port or (465 if ssl else 587)
+    tls_option = parse_qs(parts.query).get("tls", [""])[0].lower()
+    if tls_option and tls_option not in _TRUE | _FALSE:
+        raise ImproperlyConfigured("EMAIL_URL's tls option must be true or false.")
+    tls = not ssl and (tls_option in _TRUE if tls_option else port == 587)
+    return SmtpServer(
+        host=parts.hostname,
+        port=port,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_tls=tls,
+        use_ssl=ssl,
+    )

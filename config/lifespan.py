@@ -1,9 +1,10 @@
 """ASGI lifespan: under `make run`, the periodic jobs run inside the one server process.
 
 In production they run as their own processes (`manage.py publish_outbox --loop`,
-`manage.py run_clocks --loop`); there the lifespan only acknowledges the server's startup and
-shutdown. It runs the jobs when ``PORTAL_IN_PROCESS_JOBS`` is set, or when the server asks for
-them explicitly (``manage.py serve`` builds its application with ``in_process_jobs=True``).
+`manage.py run_clocks --loop`, `manage.py send_notifications --loop`); there the lifespan only
+acknowledges the server's startup and shutdown. It runs the jobs when ``PORTAL_IN_PROCESS_JOBS``
+is set, or when the server asks for them explicitly (``manage.py serve`` builds its application
+with ``in_process_jobs=True``).
 """
 
 import asyncio
@@ -14,6 +15,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
+NOTIFICATIONS_INTERVAL = 60  # seconds
 
 
 def _jobs() -> list[tuple[str, float, object]]:
@@ -21,11 +23,14 @@ def _jobs() -> list[tuple[str, float, object]]:
     from complaints.clocks import clocks_run
     from complaints.counters import counters_publish_if_changed
     from complaints.events import outbox_sweep
+    from notifications.sender import notifications_run
 
     return [
         ("outbox", settings.PORTAL_OUTBOX_INTERVAL, outbox_sweep),
         ("counters", settings.PORTAL_OUTBOX_INTERVAL, counters_publish_if_changed),
         ("clocks", settings.PORTAL_CLOCKS_INTERVAL, clocks_run),
+        # Staff e-mail also goes out between two clock runs, so "immediately" means a minute.
+        ("notifications", NOTIFICATIONS_INTERVAL, notifications_run),
     ]
 
 

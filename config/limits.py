@@ -7,24 +7,34 @@ is answered at once, and a body that grows past it while streaming is cut off.
 
 import json
 from html import escape
+from http.cookies import CookieError, SimpleCookie
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation.trans_real import parse_accept_lang_header
+
+from frontend.middleware import request_language
 
 
 def _language(scope) -> str:
-    query = scope.get("query_string", b"").decode("latin-1")
-    if "lang=en" in query.split("&"):
-        return "en"
+    """The request's language by the portal's one rule (``frontend.middleware``): the page's
+    ``?lang=`` choice or the language cookie; ``Accept-Language`` only for the API."""
+    query = scope.get("query_string", b"").decode("latin-1").split("&")
+    for choice in ("en", "id"):
+        if f"lang={choice}" in query:
+            return choice
     headers = dict(scope.get("headers") or [])
-    accept = headers.get(b"accept-language", b"").decode("latin-1")
-    for code, _quality in parse_accept_lang_header(accept):
-        base = code.split("-")[0]
-        if base in ("id", "en"):
-            return base
-    return settings.LANGUAGE_CODE
+    cookies = SimpleCookie()
+    try:
+        cookies.load(headers.get(b"cookie", b"").decode("latin-1"))
+    except CookieError:
+        pass
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    return request_language(
+        scope.get("path", ""),
+        chosen.value if chosen else None,
+        headers.get(b"accept-language", b"").decode("latin-1"),
+    )
 
 
 class RequestBodyLimit:

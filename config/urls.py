@@ -4,15 +4,21 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from frontend.identity import brand_admin
 from frontend.logins import admin_site_limit
 
 # The admin's login counts its attempts like every other login form (complaints.logins).
 admin_site_limit(admin.site)
+# The admin names the city, not "Django" (frontend.identity).
+brand_admin(admin.site)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("staf/notifikasi/", include("notifications.urls")),
+    # The crest, the favicons and the colour theme (frontend.identity_views).
+    path("", include("frontend.identity_views")),
     path("", include("frontend.urls")),
 ]

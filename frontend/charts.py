@@ -1,10 +1,14 @@
 """Chart geometry for SVG drawn by the templates themselves (no chart library, no CDN).
 
 Pure functions: rows of numbers in, rectangles and ticks out, in a fixed viewBox that scales
-to any screen (a phone, a projector).
+to any screen (a phone, a projector). A public cell suppressed as "<5" (docs/product.md F7) is
+drawn, not dropped: a hatched segment of a fixed height that says "1 to 4" and no more, so a
+chart of a period with complaints never reads as "none".
 """
 
 from dataclasses import dataclass, field
+
+from complaints.stats.scoring import SMALL, SUPPRESSED
 
 SERIES_COLOURS = {"pungli": "#b3261e", "delay": "#c77700", "other": "#4f6d7a"}
 _PALETTE = ("#0b5d3b", "#1f6fb2", "#b3261e", "#c77700", "#6a4c93", "#4f6d7a", "#2a9d8f", "#8d6e63")
@@ -13,10 +17,12 @@ _PALETTE = ("#0b5d3b", "#1f6fb2", "#b3261e", "#c77700", "#6a4c93", "#4f6d7a", "#
 @dataclass
 class Segment:
     key: str
-    value: int
+    value: int | str  # a count, or "<5" for a suppressed cell
     y: float
     height: float
     colour: str
+    series_index: int = 0
+    hidden: bool = False  # a suppressed cell: drawn hatched, at the height of SMALL
 
 
 @dataclass
@@ -40,6 +46,7 @@ class StackedBars:
     series: list[tuple[str, str]]  # (key, colour)
     empty: bool
     label_every: int = 1  # label every n-th bar, so labels never overlap
+    has_hidden: bool = False  # some cell is suppressed: the page explains the hatching
 
 
 def colour_for(key: str, index: int) -> str:
@@ -49,10 +56,12 @@ def colour_for(key: str, index: int) -> str:
 def stacked_bars(
     rows: list[dict], keys: list[str], *, label_key: str, width: int = 720, height: int = 280
 ) -> StackedBars:
-    """One bar per row, stacked by ``keys``; values that are not numbers count as 0."""
+    """One bar per row, stacked by ``keys``; a suppressed cell stands at the height of ``SMALL``
+    (hatched), other values that are not numbers count as 0."""
     top, bottom, left, right = 12, height - 34, 40, width - 8
     totals = [sum(_number(row.get(key)) for key in keys) for row in rows]
-    peak = max(totals, default=0)
+    heights = [sum(_drawn(row.get(key)) for key in keys) for row in rows]
+    peak = max(heights, default=0)
     scale_max = _nice_ceiling(peak)
     plot_height = bottom - top
     slot = (right - left) / max(len(rows), 1)
@@ -63,14 +72,21 @@ def stacked_bars(
         bar = Bar(label=str(row[label_key]), x=round(x, 2), width=round(bar_width, 2), total=total)
         y = bottom
         for series_index, key in enumerate(keys):
-            value = _number(row.get(key))
-            if not value:
+            value = row.get(key)
+            drawn = _drawn(value)
+            if not drawn:
                 continue
-            segment_height = plot_height * value / scale_max
+            segment_height = plot_height * drawn / scale_max
             y -= segment_height
             bar.segments.append(
                 Segment(
-                    key, value, round(y, 2), round(segment_height, 2), colour_for(key, series_index)
+                    key,
+                    value,
+                    round(y, 2),
+                    round(segment_height, 2),
+                    colour_for(key, series_index),
+                    series_index,
+                    hidden=value == SUPPRESSED,
                 )
             )
         bars.append(bar)
@@ -88,11 +104,17 @@ def stacked_bars(
         series=[(key, colour_for(key, index)) for index, key in enumerate(keys)],
         empty=peak == 0,
         label_every=max(1, -(-len(rows) // 12)),
+        has_hidden=any(segment.hidden for bar in bars for segment in bar.segments),
     )
 
 
 def _number(value) -> int:
     return value if isinstance(value, int) else 0
+
+
+def _drawn(value) -> int:
+    """The height a cell is drawn at: its count, or SMALL for a suppressed one."""
+    return SMALL if value == SUPPRESSED else _number(value)
 
 
 def _nice_ceiling(value: int) -> int:

@@ -5,6 +5,9 @@ read through selectors and never write. The reporter's consumer joins its compla
 *before* replaying the events after the client's last ``seq``, so nothing committed in between
 is lost; it then forwards live events in order, filling any gap from the database, so the
 browser sees every public event exactly once and in order (it also drops duplicates itself).
+A client that asks for it (``"state": true`` in its auth message) also gets a ``state`` message
+after the replay and after every event that changed what the reporter may do or is shown
+(``frontend.tracking``), so the tracking page turns live without a reload.
 
 Abuse: every socket holds one of its client's slots (``complaints.socketcaps``) from accept to
 its end, or is closed with 1013 when the client holds the cap; each receipt attempt counts
@@ -35,6 +38,7 @@ from complaints.counters import complaint_counters
 from complaints.inputs import json_loads_strict
 from complaints.ratelimits import limit_wait
 from complaints.selectors import complaint_get_by_receipt
+from frontend import tracking
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +131,10 @@ class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
 
     group: str | None = None
     last_seq = 0
+    # Set by the auth message: whether to send ``state`` messages, and in which language.
+    wants_state = False
+    language: str | None = None
+    last_state: dict | None = None
 
     async def connect(self):
         self.complaint = None
@@ -159,7 +167,8 @@ class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
             if self.complaint is not None:
                 # The heartbeat doubles as catch-up: a live push the layer dropped (over
                 # capacity, a Redis hiccup) reaches the page within one ping.
-                await self._send_missing(up_to=None)
+                if await self._send_missing(up_to=None):
+                    await self._send_state()
             await self.send(text_data=json.dumps({"type": "pong"}))
             return
         if self.group is not None or message.get("type") != "auth":
@@ -180,6 +189,11 @@ class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
         if not isinstance(receipt, str) or not isinstance(after, int) or not 0 <= after <= MAX_SEQ:
             await self.close(code=CLOSE_BAD_MESSAGE)
             return
+        wants_state, language = message.get("state", False), message.get("lang")
+        if not isinstance(wants_state, bool) or not isinstance(language, str | None):
+            await self.close(code=CLOSE_BAD_MESSAGE)
+            return
+        self.wants_state, self.language = wants_state, language
         complaint = await database_sync_to_async(complaint_get_by_receipt)(receipt=receipt)
         if complaint is None:
             await self.close(code=CLOSE_WRONG_RECEIPT)
@@ -197,27 +211,47 @@ class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
         self.group, self.complaint, self.last_seq = group, complaint, after
         await self.send(text_data=json.dumps({"type": "ready", "reference": complaint.reference}))
         await self._send_missing(up_to=None)
+        # Always once after the replay: the page may be older than its last event.
+        await self._send_state()
 
-    async def _send_missing(self, *, up_to: int | None):
-        """Send the public events after ``last_seq`` (up to ``up_to``) from the database."""
+    async def _send_missing(self, *, up_to: int | None) -> int:
+        """Send the public events after ``last_seq`` (up to ``up_to``) from the database; how
+        many went out."""
         missing = await database_sync_to_async(_events_after)(self.complaint, self.last_seq, up_to)
+        sent = 0
         for payload in missing:
-            await self._send_event(payload)
+            sent += await self._send_event(payload)
+        return sent
 
-    async def _send_event(self, payload: dict):
+    async def _send_event(self, payload: dict) -> bool:
         if payload["seq"] <= self.last_seq:
-            return  # already sent (replayed, or published twice by the outbox)
+            return False  # already sent (replayed, or published twice by the outbox)
         self.last_seq = payload["seq"]
         await self.send(text_data=json.dumps(payload))
+        return True
+
+    async def _send_state(self):
+        """The reporter's actions and case box now, if the client asked for them and they
+        changed since the last ``state`` sent (an ordinary message changes nothing)."""
+        if not self.wants_state:
+            return
+        state = await database_sync_to_async(tracking.state_message)(
+            self.complaint.pk, self.language
+        )
+        if state != self.last_state:
+            self.last_state = state
+            await self.send(text_data=json.dumps(state))
 
     async def complaint_event(self, message):
         """A live event from ``complaints.events``; a gap before it is filled from the database."""
         if self.complaint is None:
             return
         payload = message["event"]
+        sent = 0
         if payload["seq"] > self.last_seq + 1:
-            await self._send_missing(up_to=payload["seq"] - 1)
-        await self._send_event(payload)
+            sent = await self._send_missing(up_to=payload["seq"] - 1)
+        if await self._send_event(payload) or sent:
+            await self._send_state()
 
     async def disconnect(self, code):
         watchdog = getattr(self, "watchdog", None)

@@ -1,4 +1,5 @@
-"""What every page's template may read: the limits the forms announce (``limits``).
+"""What every page's template may read: the limits the forms announce (``limits``) and the
+city whose portal it is (``city``, from ``frontend.identity``).
 
 The same figures the server enforces (``complaints.models.TEXT_MAX``, the photo caps in
 settings), so a ``maxlength`` or a "up to N photos" never disagrees with a refusal.
@@ -7,6 +8,7 @@ settings), so a ``maxlength`` or a "up to N photos" never disagrees with a refus
 from django.conf import settings
 
 from complaints.models import TEXT_MAX
+from frontend.identity import city as _city
 
 
 def limits(request) -> dict:
@@ -18,3 +20,7 @@ def limits(request) -> dict:
             "max_photo_mb": settings.PORTAL_MAX_PHOTO_BYTES // (1024 * 1024),
         }
     }
+
+
+def city(request) -> dict:
+    return {"city": _city()}

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from complaints import exports
 from complaints.access import can_view_dashboard
@@ -20,8 +21,15 @@ from complaints.stats.dashboard import DEFAULT_PERIOD_DAYS, hotspots, opd_table,
 from complaints.stats.periods import MSG_PERIOD, period_default, period_parse, periods_recent
 from complaints.stats.public import public_figures_cached
 from complaints.stats.scoring import COMPLIANCE_WEIGHT, IKM_WEIGHT
+from frontend import identity
 from frontend.charts import stacked_bars
 from frontend.errors import http_status
+from frontend.standards import (
+    MAX_QUERY_LENGTH,
+    standard_rows,
+    standards_grouped,
+    standards_search,
+)
 from routing.models import Service
 from routing.selectors import service_list_public
 
@@ -116,12 +124,30 @@ def transparency(request):
         context["error"] = str(MSG_PERIOD)
         return render(request, "frontend/transparency.html", context, status=400)
     figures = public_figures_cached(period, today=today)
-    context |= {"period": period, "figures": figures, "chart": _trend_chart(figures["months"])}
+    context |= {
+        "period": period,
+        "figures": figures,
+        "chart": _trend_chart(figures["months"]),
+        # Hotspots under 5 reports are left out: an empty list then does not mean "none".
+        "pungli_reported": any(month["pungli"] != 0 for month in figures["months"]),
+    }
     return render(request, "frontend/transparency.html", context)
 
 
 def standards(request):
-    return render(request, "frontend/standards.html", {"services": service_list_public()})
+    """Every active service's fee and time limit with their basis, grouped by office;
+    ``?q=`` hides the rows that do not match (the page's script does the same as one types)."""
+    query = request.GET.get("q", "").strip()
+    rows = standard_rows(service_list_public())
+    context = {"groups": standards_grouped(rows), "query": query, "total": len(rows)}
+    if len(query) > MAX_QUERY_LENGTH:
+        context["error"] = _("Search for at most %(count)s characters.") % {
+            "count": MAX_QUERY_LENGTH
+        }
+        context |= {"query": "", "shown": len(rows)}
+        return render(request, "frontend/standards.html", context, status=400)
+    context["shown"] = standards_search(rows, query)
+    return render(request, "frontend/standards.html", context)
 
 
 def poster(request, code: str):
@@ -133,6 +159,17 @@ def poster(request, code: str):
     return render(
         request,
         "frontend/poster.html",
-        # The SVG goes inline (no request for an image): drop its XML declaration.
-        {"service": service, "link": link, "qr_svg": svg.getvalue().decode().split("?>", 1)[-1]},
+        {
+            "service": service,
+            "link": link,
+            # The SVG goes inline (no request for an image): drop its XML declaration.
+            "qr_svg": svg.getvalue().decode().split("?>", 1)[-1],
+            # The poster itself is in Indonesian whatever the page's language.
+            "poster_city": _city_in_indonesian(),
+        },
     )
+
+
+def _city_in_indonesian():
+    with translation.override("id"):
+        return identity.city()

@@ -1,8 +1,13 @@
-"""The HTTP status a page answers with when the domain refuses (``complaints.exceptions``)."""
+"""The HTTP status a page answers with when the domain refuses (``complaints.exceptions``), and
+the words of the checks a page's script makes before sending (the server's own messages)."""
 
 from http import HTTPStatus
 
+from django.conf import settings
+
+from complaints import evidence
 from complaints import exceptions as domain
+from complaints.services.submission import MSG_TOO_MANY_PHOTOS
 
 
 def http_status(error: domain.ApplicationError) -> int:
@@ -18,3 +23,16 @@ def http_status(error: domain.ApplicationError) -> int:
     if isinstance(error, domain.Conflict):
         return HTTPStatus.CONFLICT
     return HTTPStatus.BAD_REQUEST
+
+
+def photo_messages() -> dict[str, str]:
+    """What report.js says about chosen photos, in the page's language: the server's messages
+    for the same checks, with the limits filled in and ``%(name)s`` left for the file's name."""
+    name = {"name": "%(name)s"}
+    mb = settings.PORTAL_MAX_PHOTO_BYTES // (1024 * 1024)
+    return {
+        "tooMany": str(MSG_TOO_MANY_PHOTOS) % {"max": settings.PORTAL_MAX_PHOTOS},
+        "tooLarge": str(evidence.MSG_FILE_TOO_LARGE) % {**name, "mb": mb},
+        "notImage": str(evidence.MSG_FILE_NOT_AN_IMAGE) % name,
+        "empty": str(evidence.MSG_FILE_EMPTY) % name,
+    }

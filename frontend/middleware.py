@@ -1,7 +1,21 @@
-"""Page-wide HTTP behaviour: the language switch and the security headers."""
+"""Page-wide HTTP behaviour: the language switch, the language of each request, and the
+security headers.
+
+The language rule (docs/interface.md "Language"), decided here only:
+
+- the pages (and the admin) are in Indonesian whatever the browser says; English only by
+  choice: ``?lang=en`` or the language switch, remembered in the language cookie;
+- the API (``/api/``, ``/open311/``) answers in the language the client asks for with
+  ``Accept-Language`` (its clients rely on it; the pages' scripts send the page's language),
+  the cookie's choice first, Indonesian otherwise.
+"""
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 # Everything is served by the app itself; no third-party origin is ever contacted.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -20,6 +34,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 # The interactive API docs page runs an inline bootstrap script and styles.
 RELAXED_PATHS = ("/api/docs/", "/admin/")
+# Machine clients: these follow Accept-Language; everything else is a page.
+API_PATHS = ("/api/", "/open311/")
 
 
 # MiddlewareMixin gives each middleware a sync and an async path, so under ASGI the chain
@@ -58,4 +74,51 @@ class LanguageQueryMiddleware(MiddlewareMixin):
                 secure=settings.LANGUAGE_COOKIE_SECURE,
                 httponly=False,
             )
+        return response
+
+
+def _supported(code: str | None) -> str | None:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return code if code in codes else None
+
+
+def request_language(path: str, cookie: str | None, accept_language: str) -> str:
+    """The language of one request: the visitor's choice (the cookie), then, for the API only,
+    ``Accept-Language``; Indonesian otherwise. A browser's own preference never picks a page's
+    language: the portal is Indonesian first."""
+    chosen = _supported(cookie)
+    if chosen:
+        return chosen
+    if path.startswith(API_PATHS):
+        for code, _quality in parse_accept_lang_header(accept_language):
+            base = _supported(code.split("-")[0].lower())
+            if base:
+                return base
+    return settings.LANGUAGE_CODE
+
+
+class PortalLocaleMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware with the portal's rule (``request_language``) in place of the
+    browser's preference. Comes after ``LanguageQueryMiddleware``, which turns ``?lang=`` into
+    the cookie this reads."""
+
+    def process_request(self, request):
+        translation.activate(
+            request_language(
+                request.path_info,
+                request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME),
+                request.headers.get("Accept-Language", ""),
+            )
+        )
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # A page's language depends on the cookie only; an API answer's on Accept-Language too.
+        varies = (
+            ("Cookie", "Accept-Language")
+            if request.path_info.startswith(API_PATHS)
+            else ("Cookie",)
+        )
+        patch_vary_headers(response, varies)
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

@@ -3,8 +3,11 @@
 What a user sees and may do comes from ``complaints.access`` (as for the staff API and the live
 channels); every action validates with the same ``complaints.staff_inputs`` and calls the same
 service as the API. Out of scope is a 404. Every list, detail and action is recorded in the
-access audit (``complaints.audit``), as on the API.
+access audit (``complaints.audit``), as on the API. Status changes are offered as verbs
+(``frontend.staff_verbs``); the routing decision is said in words (``frontend.routing_reasons``).
 """
+
+import unicodedata
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -27,6 +30,7 @@ from complaints.access import (
     reroute_requests_of,
     reroute_requests_to_decide,
     sees_photo_hashes,
+    transition_role,
 )
 from complaints.audit import access_record
 from complaints.exceptions import ApplicationError, InvalidInput, NotFound
@@ -49,9 +53,13 @@ from complaints.services import (
 )
 from frontend.errors import http_status
 from frontend.logins import StaffLoginForm, refused_as_429
+from frontend.routing_reasons import routing_reason
+from frontend.staff_verbs import page_requirement, verbs_for
 from routing.models import Kecamatan, Opd, Service
 
 PAGE_SIZE = 25
+# An inbox row shows the start of what was reported: enough to tell complaints apart.
+EXCERPT_CHARS = 120
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -84,12 +92,24 @@ def inbox(request):
         "categories": Category.choices,
         "services": Service.objects.order_by("name"),
         "kecamatan": Kecamatan.objects.order_by("name"),
-        "rows": [(complaint, complaint.is_overdue) for complaint in page],
+        "rows": [
+            (complaint, complaint.is_overdue, excerpt(complaint.description)) for complaint in page
+        ],
         "is_coordinator": is_triage_desk(request.user),
         "pending_reroutes": reroute_requests_to_decide(request.user),
     }
     access_record(request.user, page, AccessRecord.Action.LIST)
     return render(request, "frontend/staff/inbox.html", context, status=status_code)
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """The first ``limit`` visible characters of ``text`` on one line (… if cut): invisible
+    characters dropped, every run of spaces and line breaks one space. Escaped by the template."""
+    shown = "".join(char for char in text or "" if unicodedata.category(char) not in ("Cc", "Cf"))
+    shown = " ".join(shown.split())
+    if len(shown) <= limit:
+        return shown
+    return shown[:limit].rstrip() + "…"
 
 
 def _query_without_page(request) -> str:
@@ -192,6 +212,18 @@ def _act(request, complaint) -> str:
     if not form.is_valid():
         errors = {field: [str(text) for text in texts] for field, texts in form.errors.items()}
         raise InvalidInput(_("Please check the fields marked below."), errors=errors)
+    # What a verb needs beyond the service's checks is asked only of someone who may make the
+    # move: anyone else gets the service's own refusal, as on the API.
+    to = form.validated_data.get("to")
+    if request.POST["action"] == "transition" and transition_role(request.user, complaint, to):
+        missing = page_requirement(
+            complaint.status,
+            to,
+            message=request.POST.get("message", ""),
+            destination=request.POST.get("destination", ""),
+        )
+        if missing:
+            raise InvalidInput.on_field(*missing)
     done = perform(request.user, complaint, **form.validated_data)
     access_record(request.user, [complaint], AccessRecord.Action.ACT, detail=request.POST["action"])
     return done
@@ -204,21 +236,44 @@ def _timeline(user, complaint) -> list:
     return events
 
 
+def _other_actions(actions) -> bool:
+    """Whether the side panel offers anything (the mayor's office only reads)."""
+    return any(
+        (actions.message, actions.note, actions.public_summary, actions.reroute_request)
+        + (actions.reassign, actions.merge, actions.legal_hold)
+    )
+
+
 def _detail_page(request, complaint, *, status=200, errors=None):
     access_record(request.user, [complaint], AccessRecord.Action.VIEW)
     actions = complaint_actions(request.user, complaint)
+    oversight = list(complaint.oversight.all())
+    reroutes = list(reroute_requests_of(request.user, complaint))
+    posted = request.POST if request.method == "POST" else {}
     context = {
         "complaint": complaint,
         "fee_check": complaint_fee_check(complaint),
         "delay_check": complaint_delay_check(complaint),
-        "oversight": list(complaint.oversight.all()),
+        "oversight": oversight,
+        "routing": routing_reason(complaint, oversight),
         "events": _timeline(request.user, complaint),
         "photo_hashes": sees_photo_hashes(request.user),
         "evidence": list(complaint.evidence.filter(purged_at__isnull=True)),
         "overdue": complaint.is_overdue,
         "actions": actions,
-        "targets": [(target, Status(target).label) for target in actions.targets],
-        "reroutes": reroute_requests_of(request.user, complaint),
+        "targets": actions.targets,
+        "verbs": verbs_for(complaint.status, actions.targets),
+        # Waiting in triage, routing it is the desk's next step, not one action among others.
+        "route_first": actions.reassign and complaint.status == Status.TRIAGE,
+        "referral_bodies": [
+            (code, label) for code, (_name, label) in staff_inputs.REFERRAL_BODIES.items()
+        ],
+        # After a refused action: which form it was, and what was typed, to show them again.
+        "posted_action": posted.get("action", ""),
+        "posted_to": posted.get("to", ""),
+        "posted": posted,
+        "reroutes": reroutes,
+        "has_actions": bool(reroutes) or _other_actions(actions),
         "opds": Opd.objects.filter(is_active=True).order_by("name"),
         "ratings": complaint.ratings.all(),
         "rating_labels": dict(RatingElement.choices),

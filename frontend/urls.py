@@ -16,6 +16,7 @@ urlpatterns = [
     path("pantau/balas/", views.track_action, {"action": "reply"}, name="track-reply"),
     path("pantau/foto/", views.track_action, {"action": "photos"}, name="track-photos"),
     path("pantau/bukti/", views.track_proof, name="track-proof"),
+    path("pantau/tanda-terima/", views.receipt_file, name="track-receipt-file"),
     path("pantau/keputusan/", views.track_action, {"action": "decision"}, name="track-decision"),
     path("pantau/tarik/", views.track_action, {"action": "withdraw"}, name="track-withdraw"),
     path("transparansi/", dashboards.transparency, name="transparency"),

@@ -12,6 +12,8 @@ from functools import partial
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -32,11 +34,7 @@ from complaints.integrity import MSG_NO_CHECKPOINT, proof_for
 from complaints.models import Category, Event, RatingElement, Status
 from complaints.ratelimits import request_wait, throttled_message
 from complaints.receipts import receipt_grouped
-from complaints.selectors import (
-    complaint_delay_check,
-    complaint_fee_check,
-    complaint_get_by_receipt,
-)
+from complaints.selectors import complaint_get_by_receipt
 from complaints.services import (
     complaint_reporter_decision,
     complaint_reporter_message,
@@ -44,7 +42,8 @@ from complaints.services import (
     complaint_submit,
     complaint_withdraw,
 )
-from frontend.errors import http_status
+from frontend import tracking
+from frontend.errors import http_status, photo_messages
 from routing.selectors import kecamatan_list_with_kelurahan, opd_list_public, service_list_public
 
 
@@ -78,9 +77,11 @@ def _report_context(request, *, values=None, errors=None, message="") -> dict:
         "opds": opd_list_public(),
         "areas": kecamatan_list_with_kelurahan(),
         "values": values,
-        "errors": errors or {},
+        # Flat lists of messages, beside their fields and linked from the error summary.
+        "errors": {field: _form_errors(detail) for field, detail in (errors or {}).items()},
         "message": message,
         "retry_key": _form_retry_key(values.get(idempotency.FORM_FIELD)),
+        "photo_messages": photo_messages(),
     }
 
 
@@ -167,12 +168,44 @@ def _report_replayed(request):
 
 def _receipt_page(request, receipt: str):
     complaint = complaint_get_by_receipt(receipt=receipt)
-    return render(
-        request,
-        "frontend/receipt.html",
-        {**_case_context(complaint), "receipt": receipt_grouped(receipt)},
-        status=201,
-    )
+    context = {
+        **_case_context(complaint),
+        "receipt": receipt_grouped(receipt),
+        "track_url": request.build_absolute_uri(reverse("frontend:track")),
+        # The file the page's script saves (a Blob: the receipt never goes out again).
+        "receipt_file": _receipt_file_text(request, complaint, receipt),
+    }
+    return render(request, "frontend/receipt.html", context, status=201)
+
+
+RECEIPT_FILE_TEMPLATE = "frontend/_track_receipt_file.txt"
+
+
+def _receipt_file_text(request, complaint, receipt: str) -> str:
+    """The receipt as a small text file: reference, receipt, how to track, the site's address,
+    and a warning to keep it secret. Nothing else about the complaint: it may be found."""
+    context = {
+        "reference": complaint.reference,
+        "receipt": receipt_grouped(receipt),
+        "track_url": request.build_absolute_uri(reverse("frontend:track")),
+        "site_url": request.build_absolute_uri(reverse("frontend:home")),
+    }
+    return render_to_string(RECEIPT_FILE_TEMPLATE, context, request=request)
+
+
+@never_cache
+@require_http_methods(["POST"])
+def receipt_file(request):
+    """The receipt page's "Download" without JavaScript: the receipt POSTed (never in a URL),
+    the file as an attachment that is never cached. Counted like tracking, as it opens one."""
+    complaint, receipt, refused = _receipt_from(request)
+    if refused:
+        return refused
+    text = _receipt_file_text(request, complaint, receipt)
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    filename = f"tanda-terima-{complaint.reference}.txt"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _report_submit(data, retry):
@@ -182,18 +215,13 @@ def _report_submit(data, retry):
     return complaint_submit(**form.to_service_kwargs(), retry=retry)
 
 
-def _case_context(complaint) -> dict:
-    return {
-        "complaint": complaint,
-        "fee_check": complaint_fee_check(complaint),
-        "delay_check": complaint_delay_check(complaint),
-        "oversight": list(complaint.oversight.all()),
-    }
+_case_context = tracking.case_context
 
 
 def _track_page(
     request, complaint, receipt: str, *, status=200, message="", notice="", errors=None
 ):
+    actions = tracking.reporter_actions(complaint)
     context = {
         **_case_context(complaint),
         "labels": {
@@ -202,9 +230,9 @@ def _track_page(
         },
         "receipt": receipt,
         "events": events_for_reporter(complaint),
-        "can_reply": complaint.accepts_reporter_input,
-        "can_decide": complaint.awaits_reporter_decision,
-        "withdrawn": complaint.withdrawn_at is not None,
+        # Every form is in the page, those the complaint does not take now hidden; the live
+        # socket's "state" shows and hides them by the same answer (frontend.tracking).
+        "actions": actions,
         "rating_elements": RatingElement.choices,
         "message": message,
         "notice": notice,
@@ -219,22 +247,34 @@ def _track_page(
 def _receipt_from(request, scope: str = "track"):
     """The complaint a POSTed receipt opens, or the tracking page that says why not; counted
     in ``scope`` (what the reporter sends counts as a submission, as in the API)."""
-    refused = _throttled(request, scope, "frontend/track.html", {})
+    # A refused receipt is shown back as typed, to correct a digit rather than type 16 again.
+    typed = {"typed": _receipt_as_typed(request)}
+    refused = _throttled(request, scope, "frontend/track.html", typed)
     if refused:
         return None, None, refused
     form = ReceiptInput(data=request.POST)
     if not form.is_valid():
-        return (
-            None,
-            None,
-            render(request, "frontend/track.html", {"errors": form.errors}, status=400),
-        )
+        context = {**typed, "errors": form.errors}
+        return None, None, render(request, "frontend/track.html", context, status=400)
     receipt = form.validated_data["receipt"]
     complaint = complaint_get_by_receipt(receipt=receipt)
     if complaint is None:
         message = _("No complaint matches this receipt. Check the 16 digits and try again.")
-        return None, None, render(request, "frontend/track.html", {"message": message}, status=404)
+        context = {**typed, "message": message, "receipt_refused": True}
+        return None, None, render(request, "frontend/track.html", context, status=404)
     return complaint, receipt, None
+
+
+def _receipt_as_typed(request) -> str:
+    """The POSTed receipt for the field again: the reporter's own input, in the answer to their
+    own POST only (never a URL, log or cache: the page is ``never_cache``), autoescaped, cut to
+    the field's length and without control characters."""
+    value = request.POST.get("receipt", "")[:RECEIPT_FIELD_MAX]
+    return "".join(character for character in value if character.isprintable())
+
+
+# The tracking form's receipt field takes this many characters (16 digits with separators).
+RECEIPT_FIELD_MAX = 24
 
 
 @never_cache

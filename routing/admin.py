@@ -54,10 +54,18 @@ class ServiceAdmin(admin.ModelAdmin):
         "fee_confirmed",
         "time_limit",
         "time_unit",
+        "time_confirmed",
         "is_active",
     )
-    list_filter = ("opd", "location_based", "fee_confirmed", "requires_karcis", "is_active")
-    search_fields = ("code", "name", "legal_basis")
+    list_filter = (
+        "opd",
+        "location_based",
+        "fee_confirmed",
+        "time_confirmed",
+        "requires_karcis",
+        "is_active",
+    )
+    search_fields = ("code", "name", "legal_basis", "fee_basis", "time_basis")
     list_select_related = ("opd",)
     fieldsets = (
         (None, {"fields": ("code", "name", "is_active")}),
@@ -66,11 +74,14 @@ class ServiceAdmin(admin.ModelAdmin):
             _("Published standard"),
             {
                 "fields": (
+                    "legal_basis",
                     "fee_rupiah",
+                    "fee_basis",
                     "fee_confirmed",
                     "requires_karcis",
-                    "legal_basis",
                     ("time_limit", "time_unit"),
+                    "time_as_written",
+                    "time_basis",
                     "time_confirmed",
                     "source_note",
                     "notes",

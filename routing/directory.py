@@ -1,9 +1,12 @@
 """Loads the city directory (areas, OPDs, services) and the default routing rules.
 
-Idempotent. Directory rows are matched by their code; existing rows are left as an admin edited
-them unless ``update=True`` asks to overwrite them with the fixture's figures. The routing rules
-are seeded once, into an empty rule table, so that rules an admin deleted stay deleted;
-``update=True`` adds the missing default rules and resets the default weights.
+Idempotent. Each service's fee and time limit come with the rule they rest on (``fee_basis``,
+``time_basis``, and ``time_as_written`` for a rule written in hours) and whether that rule was
+read in its own text (``fee_confirmed``, ``time_confirmed``); ``null`` stays unknown, never 0.
+Directory rows are matched by their code; existing rows are left as an admin edited them unless
+``update=True`` asks to overwrite them with the fixture's figures. The routing rules are seeded
+once, into an empty rule table, so that rules an admin deleted stay deleted; ``update=True`` adds
+the missing default rules and resets the default weights.
 """
 
 import json
@@ -22,14 +25,20 @@ SERVICE_FIELDS = (
     "location_based",
     "fee_rupiah",
     "fee_confirmed",
+    "fee_basis",
     "requires_karcis",
     "legal_basis",
     "time_limit",
     "time_unit",
     "time_confirmed",
+    "time_basis",
+    "time_as_written",
     "source_note",
     "notes",
 )
+# A directory written before the standards carried their bases (another city's, an old export)
+# still loads: a basis it lacks is empty, which the pages show as "not known".
+SERVICE_DEFAULTS = {"fee_basis": "", "time_basis": "", "time_as_written": ""}
 
 
 @dataclass
@@ -77,7 +86,7 @@ def directory_load(*, data: dict, update: bool = False) -> LoadReport:
         put(Opd, row["code"], values)
     opds = {o.code: o for o in Opd.objects.all()}
     for row in data["services"]:
-        values = {key: row[key] for key in SERVICE_FIELDS}
+        values = {key: row[key] if key in row else SERVICE_DEFAULTS[key] for key in SERVICE_FIELDS}
         values["opd"] = opds[row["opd"]] if row["opd"] else None
         put(Service, row["code"], values)
     return report

@@ -6,7 +6,10 @@ benchmarked on its own. docs/product.md §3 "Routing" is the order followed here
 
 1. a chosen service -> its OPD (a local service -> the kecamatan office of the place);
 2. a chosen OPD office -> that OPD;
-3. the words of the description (keywords, stems, phrases) -> an OPD, with a confidence;
+3. the words of the description (keywords, stems, phrases, and each office's duties) -> an OPD,
+   with a confidence; words are weighed by the clause analysis (``routing.clauses``: negated,
+   done, tried, context) and the office of the actor who did the deed decides; where the rules
+   are unsure, the learned model (``routing.learning``) weighs in with them;
 4. nothing, or too little confidence -> ``triage`` for the complaint coordinator.
 
 Then the oversight rules: e.g. ``pungli`` -> the Inspektorat gets an oversight copy; a complaint
@@ -14,8 +17,10 @@ that involves the head of an OPD goes to the Inspektorat as primary, never to th
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+
+from routing.clauses import ACTOR_SPAN, ACTORS
 
 ASSIGNED = "assigned"
 TRIAGE = "triage"
@@ -25,6 +30,7 @@ RULE_SERVICE_LOCATION = "service_location"
 RULE_OPD = "opd"
 RULE_TEXT = "text"
 RULE_INVOLVES_HEAD = "involves_head"
+RULE_MODEL = "model"
 RULE_NONE = "none"
 
 WHEN_PUNGLI = "pungli"
@@ -32,6 +38,16 @@ WHEN_INVOLVES_HEAD = "involves_head"
 MODE_COPY = "copy"
 MODE_PRIMARY = "primary"
 
+# A rule that names whose person did the deed ("petugas *dishub* narik uang") counts double:
+# the office of the actor answers, not the offices merely mentioned around it.
+ACTOR_BOOST = 2.0
+# An actor noun followed, within this many words, by words it gives its role to is acting.
+_ACTING_SPAN = 1 + ACTOR_SPAN + 3
+# A named office wins over the kelurahan/kecamatan office of an unnamed place with at least
+# this share of its points.
+_LOCAL_RUNNER_UP = 0.5
+# Below this weight a mention is context, negated or already tried ("bukan soal X").
+MENTION_ONLY = 0.5
 # Text confidence = strength × share: SATURATION points make a sure sign, and the winner's
 # share of all points says how clearly it beats the other candidates.
 SATURATION = 3.0
@@ -64,6 +80,7 @@ class Facts:
     words: tuple[str, ...] = ()
     stems: tuple[str, ...] = ()
     weights: tuple[float, ...] = ()
+    roles: tuple[str, ...] = ()  # the actor noun ("petugas") for words naming whose person
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,15 +128,25 @@ class Rules:
     kecamatan_names: Mapping[str, str] = field(default_factory=dict)  # kecamatan code -> name
     kecamatan_offices: Mapping[str, str] = field(default_factory=dict)  # kecamatan -> OPD
     text_rules: Sequence[TextRule] = ()
+    # Weak rules from each office's duties (``routing.duties``), matched with the admin's.
+    duty_rules: Sequence[TextRule] = ()
     oversight: Sequence[OversightRule] = ()
     threshold: float = 0.4
+    # The learned model (``routing.learning.Model``), asked where the rules are below its
+    # ``sure`` confidence; None: the rules decide alone.
+    model: object | None = None
 
     def __post_init__(self):
         for name in ("opds", "services", "areas", "kecamatan_names", "kecamatan_offices"):
             object.__setattr__(self, name, _frozen(getattr(self, name)))
         object.__setattr__(self, "text_rules", tuple(self.text_rules))
+        object.__setattr__(self, "duty_rules", tuple(self.duty_rules))
         object.__setattr__(self, "oversight", tuple(self.oversight))
         object.__setattr__(self, "_index", _TextIndex(self))
+
+    def with_model(self, model: object | None) -> "Rules":
+        """The same rules with another learned model (or none)."""
+        return replace(self, model=model)
 
 
 class _TextIndex:
@@ -128,14 +155,16 @@ class _TextIndex:
     def __init__(self, rules: Rules):
         self.by_word: dict[str, list[TextRule]] = {}
         self.by_stem: dict[str, list[TextRule]] = {}
-        self.phrases: dict[str, list[TextRule]] = {}
-        for rule in rules.text_rules:
+        # Phrases by their first two words: most first words ("surat", "izin") start many.
+        self.phrases: dict[str, dict[str, list[TextRule]]] = {}
+        for rule in (*rules.text_rules, *rules.duty_rules):
             if not rule.terms:
                 continue
             if rule.kind == "stem":
                 self.by_stem.setdefault(rule.terms[0], []).append(rule)
             elif len(rule.terms) > 1:  # a phrase, or a keyword that normalises to two words
-                self.phrases.setdefault(rule.terms[0], []).append(rule)
+                second = self.phrases.setdefault(rule.terms[0], {})
+                second.setdefault(rule.terms[1], []).append(rule)
             else:
                 self.by_word.setdefault(rule.terms[0], []).append(rule)
         # "kelurahan sawah lebar", "camat selebar": place names only count after such a cue.
@@ -294,44 +323,60 @@ def _match_text(facts: Facts, rules: Rules) -> _Match | None:
         return None
     index: _TextIndex = rules._index  # type: ignore[attr-defined]
     place, place_words = _place(facts, rules, index)
-    # The strongest occurrence of each rule counts once.
-    hits: dict[int, tuple[float, TextRule]] = {}
-    words, stems, weights = facts.words, facts.stems, facts.weights
-    for position, word in enumerate(words):
-        weight = weights[position] if position < len(weights) else 1.0
-        if weight <= 0 or position in place_words:
-            continue
-        candidates = list(index.by_word.get(word, ()))
-        stem = stems[position] if position < len(stems) else ""
-        if stem:
-            candidates.extend(index.by_stem.get(stem, ()))
-        for rule in index.phrases.get(word, ()):
-            if words[position : position + len(rule.terms)] == rule.terms:
-                candidates.append(rule)
-        for rule in candidates:
-            if rule.category and rule.category != facts.category:
-                continue
-            if rule.kecamatan and rule.kecamatan != place[1]:
-                continue
-            score = rule.weight * weight
-            if score > hits.get(rule.id, (0.0, rule))[0]:
-                hits[rule.id] = (score, rule)
+    hits = _text_hits(facts, index, place, place_words)
     if not hits:
-        return None
+        return _match_model(facts, rules, None)
     scores: dict[str, float] = {}
     labels: dict[str, list[tuple[float, str]]] = {}
     services: dict[str, dict[str, float]] = {}
-    for score, rule in hits.values():
+    actors: dict[str, tuple[float, str]] = {}  # target -> (score, actor noun)
+    mentions: dict[str, tuple[float, str]] = {}  # target -> strongest muted mention
+    for score, rule, role, weight in hits.values():
         target, service = _resolve(rule.target, rules, place)
+        if weight < MENTION_ONLY and rule.weight > mentions.get(target, (0.0, ""))[0]:
+            mentions[target] = (rule.weight, rule.label)
+        if score <= 0:
+            continue
         scores[target] = scores.get(target, 0.0) + score
         labels.setdefault(target, []).append((score, rule.label))
+        if role and score > actors.get(target, (0.0, ""))[0]:
+            actors[target] = (score, role)
         if service:
             services.setdefault(target, {})
             services[target][service] = services[target].get(service, 0.0) + score
+    if not scores:
+        return _match_model(facts, rules, None)
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     best, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = min(1.0, top / SATURATION) * top / (top + runner_up)
+    if best == LOCAL_OFFICE and len(ranked) > 1 and ranked[1][0] in rules.opds:
+        # "the kelurahan without a name" is mostly where the citizen already went (a
+        # recommendation, a register, a meeting); a named office with enough of its own words
+        # is the one asked.
+        office, points = ranked[1]
+        if points >= _LOCAL_RUNNER_UP * top:
+            # The unnamed place's own points still count, at half, against the office.
+            rivals = max(top / 2, ranked[2][1] if len(ranked) > 2 else 0.0)
+            best, top = office, points
+            confidence = min(1.0, top / SATURATION) * top / (top + rivals)
+    offices = [target for target in actors if target in rules.opds]
+    if offices:
+        # Who did the deed decides: the office of the actor, however many others are named.
+        best = max(offices, key=lambda target: actors[target][0])
+        top = scores[best]
+        confidence = max(confidence, min(1.0, actors[best][0] / SATURATION))
+    evidence = _Evidence(scores, labels, actors, mentions)
+    model = rules.model
+    if model is not None and best == LOCAL_OFFICE:
+        # "surat pengantar" without a place: another office only if the model is sure of it.
+        blended = _match_model(facts, rules, evidence, alone=True)
+        if blended is not None and blended.opd is not None:
+            return blended
+    elif model is not None and (confidence < model.sure or best == OUTSIDE):
+        blended = _match_model(facts, rules, evidence)
+        if blended is not None:
+            return blended
     matched = tuple(label for _score, label in sorted(labels[best], key=lambda item: -item[0]))
     service = max(services[best], key=services[best].get) if best in services else None
     words_said = ", ".join(f"'{label}'" for label in matched[:4])
@@ -365,7 +410,123 @@ def _match_text(facts: Facts, rules: Rules) -> _Match | None:
             matched,
             service,
         )
-    return _Match(best, RULE_TEXT, confidence, f"Kata {words_said}{via} → {name}", matched, service)
+    reason = _explain(facts, rules, best, evidence, f"{words_said}{via}")
+    return _Match(best, RULE_TEXT, confidence, reason, matched, service)
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What the rules found, per target: points, labels, the actor, muted mentions."""
+
+    scores: Mapping[str, float]
+    labels: Mapping[str, list[tuple[float, str]]]
+    actors: Mapping[str, tuple[float, str]]
+    mentions: Mapping[str, tuple[float, str]]
+
+
+def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
+    """rule id -> (score, rule, actor role, word weight) of the strongest occurrence."""
+    hits: dict[int, tuple[float, TextRule, str, float]] = {}
+    words = facts.words
+    count = len(words)
+    # Facts built by hand may leave out the aligned tuples: a missing weight is 1, a role "".
+    stems = facts.stems + ("",) * (count - len(facts.stems))
+    weights = facts.weights + (1.0,) * (count - len(facts.weights))
+    roles = facts.roles + ("",) * (count - len(facts.roles))
+    by_word, by_stem, phrases = index.by_word, index.by_stem, index.phrases
+    for position, word in enumerate(words):
+        stem = stems[position]
+        if word not in by_word and word not in phrases and stem not in by_stem:
+            continue  # most words: no rule at all
+        role = roles[position]
+        if position in place_words and not role:
+            continue
+        if word in ACTORS and word in roles[position + 1 : position + _ACTING_SPAN]:
+            # "pegawai dinas X minta", "pegawai yg ngurus aset minta": the noun names the
+            # actor's kind, said of every office's people; the words after it name the office.
+            if position + 1 < count and roles[position + 1]:
+                continue
+            candidates = []  # only a phrase it starts ("petugas kebersihan") still counts
+        else:
+            candidates = list(by_word.get(word, ()))
+            if stem:
+                candidates.extend(by_stem.get(stem, ()))
+        following = phrases.get(word)
+        if following and position + 1 < count:
+            for rule in following.get(words[position + 1], ()):
+                if words[position : position + len(rule.terms)] == rule.terms:
+                    candidates.append(rule)
+        weight = weights[position]
+        boost = ACTOR_BOOST if role and weight > 0 else 1.0
+        for rule in candidates:
+            if rule.category and rule.category != facts.category:
+                continue
+            if rule.kecamatan and rule.kecamatan != place[1]:
+                continue
+            score = rule.weight * weight * boost
+            known = hits.get(rule.id)
+            if known is None or score > known[0]:
+                hits[rule.id] = (score, rule, role if weight > 0 else "", weight)
+    return hits
+
+
+def _explain(facts: Facts, rules: Rules, best: str, evidence: _Evidence, words_said: str) -> str:
+    """One Indonesian line: the actor and the words that decided, and what was only mentioned."""
+    name = rules.opds.get(best, best)
+    actor = evidence.actors.get(best)
+    if actor:
+        deed = "meminta uang" if facts.category == WHEN_PUNGLI else "yang dikeluhkan"
+        reason = f"{actor[1].capitalize()} {name} {deed} (kata {words_said}) → {name}"
+    else:
+        reason = f"Kata {words_said} → {name}"
+    others = [(score, target) for target, score in evidence.scores.items() if target != best] + [
+        (weight, target) for target, (weight, _label) in evidence.mentions.items()
+    ]
+    for _score, target in sorted(others, reverse=True):
+        if target == best or target not in rules.opds:
+            continue
+        label = (
+            evidence.mentions[target][1]
+            if target in evidence.mentions
+            else max(evidence.labels[target])[1]
+        )
+        if f"'{label}'" in words_said:
+            continue  # a word that decided is not "only mentioned"
+        role = "pelakunya" if actor else "yang dikeluhkan"
+        reason += f"; '{label}' disebut, tetapi bukan {role}"
+        break
+    return reason[:400]
+
+
+def _match_model(
+    facts: Facts, rules: Rules, evidence: "_Evidence | None", *, alone: bool = False
+) -> _Match | None:
+    """The learned model where the rules are weak or unsure, blended with what they found."""
+    model = rules.model
+    if model is None:
+        return None
+    guess = model.predict(facts, evidence.scores if evidence else {})
+    if guess is None:
+        return None
+    target, confidence, words = guess
+    words_said = ", ".join(f"'{word}'" for word in words[:4]) or "dalam uraian"
+    # Without any rule's support the model alone must be surer.
+    alone = alone or evidence is None
+    threshold = model.threshold_alone if alone else model.threshold
+    if target not in rules.opds or confidence < threshold:
+        return _Match(
+            None,
+            RULE_MODEL,
+            confidence,
+            f"Kata {words_said} → belum cukup jelas OPD yang berwenang "
+            "→ diverifikasi koordinator pengaduan",
+            tuple(words),
+        )
+    if evidence is not None and target in evidence.scores:
+        reason = _explain(facts, rules, target, evidence, words_said)
+    else:
+        reason = f"Kata {words_said} → {rules.opds[target]} (dipelajari dari koreksi petugas)"
+    return _Match(target, RULE_MODEL, confidence, reason, tuple(words))
 
 
 def _resolve(target: str, rules: Rules, place: tuple[str, str]) -> tuple[str, str | None]:

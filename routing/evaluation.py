@@ -14,6 +14,10 @@ from routing import engine
 from routing.text import analyze
 
 TRIAGE = "triage"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "routing" / "data"
+# The labelled sets: plain complaints, and hard ones (actors, negation, long stories,
+# unnamed services, dialect) written without sight of the rules. Each has a dev and a test half.
+LABELLED_SETS = (DATA / "labelled_complaints.jsonl", DATA / "hard_complaints.jsonl")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,8 @@ class Report:
     triaged: int = 0
     pairs: Counter = field(default_factory=Counter)  # (expected, predicted) -> count
     mistakes: list = field(default_factory=list)  # (case, decision) that were wrong
+    pungli: int = 0
+    oversight_missed: int = 0  # pungli cases without an oversight copy (or oversight primary)
 
     @property
     def accuracy(self) -> float:
@@ -100,12 +106,14 @@ def case_decide(case: Case, rules: engine.Rules) -> engine.Decision:
         words=analysis.words,
         stems=analysis.stems,
         weights=analysis.weights,
+        roles=analysis.roles,
     )
     return engine.route(facts, rules)
 
 
 def evaluate(cases: Iterable[Case], rules: engine.Rules) -> Report:
     report = Report()
+    watchers = {rule.opd for rule in rules.oversight}
     for case in cases:
         decision = case_decide(case, rules)
         predicted = decision.opd or TRIAGE
@@ -115,7 +123,28 @@ def evaluate(cases: Iterable[Case], rules: engine.Rules) -> Report:
         report.pairs[(case.expected, predicted)] += 1
         if predicted != case.expected:
             report.mistakes.append((case, decision))
+        if case.category == "pungli":
+            report.pungli += 1
+            watched = decision.oversight or decision.opd in watchers
+            report.oversight_missed += not watched
     return report
+
+
+def feedback_cases() -> list[Case]:
+    """Every recorded correction (reassignment, reroute decision) as a labelled case."""
+    from routing.models import RoutingFeedback
+
+    return [
+        Case(
+            id=f"reroute-{row.pk}",
+            category=row.category,
+            text=row.description,
+            expected=row.new_opd.code,
+            kelurahan=row.kelurahan_code or None,
+            involves_head=row.involves_head,
+        )
+        for row in RoutingFeedback.objects.select_related("new_opd").order_by("pk")
+    ]
 
 
 def report_lines(report: Report, *, title: str, show_mistakes: Sequence = ()) -> list[str]:
@@ -123,6 +152,7 @@ def report_lines(report: Report, *, title: str, show_mistakes: Sequence = ()) ->
         f"{title}: {report.total} cases",
         f"  top-1 accuracy  {report.accuracy:6.1%}  ({report.correct}/{report.total})",
         f"  triage rate     {report.triage_rate:6.1%}  ({report.triaged}/{report.total})",
+        f"  pungli copied to oversight  {report.pungli - report.oversight_missed}/{report.pungli}",
     ]
     if not report.total:
         return lines

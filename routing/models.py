@@ -116,15 +116,45 @@ class Service(models.Model):
         default=False,
         help_text=_("A retribution: paying without getting a karcis is itself a sign of pungli."),
     )
-    legal_basis = models.TextField(_("legal basis"), blank=True)
-    time_limit = models.PositiveSmallIntegerField(_("time limit"), null=True, blank=True)
+    fee_basis = models.TextField(
+        _("basis of the fee"),
+        blank=True,
+        help_text=_("The rule that sets the fee (law, regulation, Perda, article), as written."),
+    )
+    legal_basis = models.TextField(
+        _("legal basis"),
+        blank=True,
+        help_text=_("The rules behind the whole standard, in one line (fee and time limit)."),
+    )
+    time_limit = models.PositiveSmallIntegerField(
+        _("time limit"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "What the delay check uses; empty when no rule sets one (unknown, never guessed)."
+        ),
+    )
     time_unit = models.CharField(
         _("time unit"), max_length=16, choices=TimeUnit.choices, blank=True
     )
     time_confirmed = models.BooleanField(
         _("time limit confirmed from a published source"), default=False
     )
-    source_note = models.CharField(_("source of the figures"), max_length=200, blank=True)
+    time_basis = models.TextField(
+        _("basis of the time limit"),
+        blank=True,
+        help_text=_("The rule that sets the time limit (law, regulation, article), as written."),
+    )
+    time_as_written = models.CharField(
+        _("time limit as written in the rule"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where the rule counts in hours or minutes, its own words, e.g. “1 jam (paling lama "
+            "24 jam bila ada gangguan)”; the time limit above is then the nearest whole day."
+        ),
+    )
+    source_note = models.TextField(_("sources of the figures"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -153,6 +183,23 @@ class Service(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def standard_confidence(self) -> str:
+        """How far the published figures can be trusted, the weaker of fee and time limit:
+        ``confirmed`` (read in the rule's own text), ``unconfirmed`` (a named rule not yet read),
+        or ``unknown`` (neither figure is known)."""
+        known = [
+            confirmed
+            for value, confirmed in (
+                (self.fee_rupiah, self.fee_confirmed),
+                (self.time_limit, self.time_confirmed),
+            )
+            if value is not None
+        ]
+        if not known:
+            return "unknown"
+        return "confirmed" if all(known) else "unconfirmed"
 
 
 def _active_opd():

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 
-from routing import engine
+from routing import engine, learning
+from routing.duties import duty_rules
 from routing.models import Kecamatan, Kelurahan, Opd, OversightRule, Service, TextRule
 from routing.text import Analysis, analyze, analyze_pattern
 
@@ -32,13 +33,21 @@ def routing_rules() -> engine.Rules:
     Building it reads every rule and analyses its words, so it is kept per process and built
     again only when the tables change (one small query tells: counts, last ids, last edits).
     """
-    fingerprint = (_rules_fingerprint(), settings.PORTAL_ROUTING_THRESHOLD)
+    fingerprint = (_rules_fingerprint(), settings.PORTAL_ROUTING_THRESHOLD, _model_stamp())
     cached = _built.get(connection.alias)
     if cached is not None and cached[0] == fingerprint:
         return cached[1]
     rules = _rules_build()
     _built[connection.alias] = (fingerprint, rules)
     return rules
+
+
+def _model_stamp() -> float:
+    """When the learned model was last written (``routing_train``), 0 when there is none."""
+    try:
+        return learning.MODEL.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def _rules_fingerprint() -> tuple:
@@ -75,13 +84,15 @@ def _rules_build() -> engine.Rules:
             "kecamatan__code", "code"
         )
     )
+    text_rules = [_text_rule(row) for row in _active_text_rules()]
     return engine.Rules(
         opds=opds,
         services=services,
         areas=areas,
         kecamatan_names=dict(Kecamatan.objects.values_list("code", "name")),
         kecamatan_offices=offices,
-        text_rules=[_text_rule(row) for row in _active_text_rules()],
+        text_rules=text_rules,
+        duty_rules=duty_rules(tuple(text_rules), opds),
         oversight=[
             engine.OversightRule(when=when, mode=mode, opd=opd)
             for when, mode, opd in OversightRule.objects.filter(
@@ -89,6 +100,7 @@ def _rules_build() -> engine.Rules:
             ).values_list("when", "mode", "opd__code")
         ],
         threshold=settings.PORTAL_ROUTING_THRESHOLD,
+        model=learning.model_load(),
     )
 
 
@@ -151,5 +163,6 @@ def routing_facts(
         words=analysis.words,
         stems=analysis.stems,
         weights=analysis.weights,
+        roles=analysis.roles,
     )
     return facts, analysis

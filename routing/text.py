@@ -16,6 +16,8 @@ from functools import lru_cache
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
+from routing import clauses
+
 # Abbreviations and slang seen in complaints, to their standard form.
 SLANG = {
     "yg": "yang",
@@ -104,7 +106,7 @@ SLANG = {
     "ngasih": "kasih",
     "dikasi": "dikasih",
     "ksh": "kasih",
-    "kmi": "kami",
+    "kmi": "saya",
     "kalo": "kalau",
     "klo": "kalau",
     "kl": "kalau",
@@ -130,6 +132,72 @@ SLANG = {
     "ktpnya": "ktp",
     "kknya": "kk",
     "sampahnya": "sampah",
+    # Chat spelling: vowels dropped, "d" for the "di-" prefix.
+    "dsuruh": "disuruh",
+    "dminta": "diminta",
+    "dmintai": "dimintai",
+    "dmintain": "dimintai",
+    "dtarik": "ditarik",
+    "dkasih": "dikasih",
+    "blg": "bilang",
+    "blng": "bilang",
+    "tlg": "tolong",
+    "ptgs": "petugas",
+    "pgw": "pegawai",
+    "pegawe": "pegawai",
+    "kntr": "kantor",
+    "kpl": "kepala",
+    "mrk": "mereka",
+    "gt": "begitu",
+    "gitu": "begitu",
+    "nunggu": "tunggu",
+    "ngurus": "urus",
+    "ngurusin": "urus",
+    "nanya": "tanya",
+    "nyuruh": "suruh",
+    "narik": "tarik",
+    "nagih": "tagih",
+    "motong": "potong",
+    "mintain": "minta",
+    "dimintak": "diminta",
+    "gratisan": "gratis",
+    # Bengkulu Malay: final -o for -a, dak/idak for "tidak", "kami" said for "I".
+    "apo": "apa",
+    "tigo": "tiga",
+    "kato": "kata",
+    "katonyo": "kata",
+    "samo": "sama",
+    "duo": "dua",
+    "limo": "lima",
+    "ado": "ada",
+    "lamo": "lama",
+    "mano": "mana",
+    "dimano": "dimana",
+    "kemano": "kemana",
+    "siapo": "siapa",
+    "sapo": "siapa",
+    "ngapo": "kenapa",
+    "cakmano": "bagaimana",
+    "caro": "cara",
+    "biayo": "biaya",
+    "dio": "dia",
+    "galo": "semua",
+    "pulo": "pula",
+    "dak": "tidak",
+    "idak": "tidak",
+    "dakdo": "tidak ada",
+    "nian": "banget",
+    "jingok": "lihat",
+    "nengok": "lihat",
+    "pacak": "bisa",
+    "dapek": "dapat",
+    "kagek": "nanti",
+    "gek": "nanti",
+    "ambo": "saya",
+    "kami": "saya",
+    "tu": "itu",
+    "ni": "ini",
+    "tuh": "itu",
 }
 
 # Spellings of the same thing, unified word by word after slang: (words) -> (words).
@@ -154,12 +222,15 @@ _VARIANTS = {
 _VARIANTS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _words_from, _words_to in sorted(_VARIANTS.items(), key=lambda item: -len(item[0])):
     _VARIANTS_BY_FIRST.setdefault(_words_from[0], []).append((_words_from, _words_to))
+_VARIANT_FIRSTS = frozenset(_VARIANTS_BY_FIRST)
 _MONEY_WORDS = ("ribu", "rebu", "juta")
 
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[a-z0-9]+")
 # Words that end in "nya" without it being a suffix.
 _NYA_ROOTS = frozenset({"bertanya", "menanya", "ditanya", "punyanya", "sesungguhnya"})
+# Bengkulu Malay writes the possessive "-nya" as "-nyo" ("uangnyo", "kantornyo").
+_NYO_ROOTS = frozenset({"menyo"})
 
 # Amounts: "Rp 10.000", "rp10rb", "10rb", "10 ribu", "10k", "1,5jt", "2 juta", "10.000".
 _MULTIPLIERS = {
@@ -173,8 +244,10 @@ _MULTIPLIERS = {
 }
 # The number starts after "rp" (also written "Rp10.000", without a space) or after a non-word
 # character that does not join it to more digits: a date "12/05/2024", a code "17.71.06.1006".
+# The leading look-ahead lets the engine skip, at one test each, the letters no amount starts
+# with (most of the text) before it tries the look-behinds.
 _AMOUNT = re.compile(
-    r"(?:\brp\.?\s*|(?<![a-z0-9_/])(?<!\d[.,]))"
+    r"(?=[r\d])(?:\brp\.?\s*|(?<![a-z0-9_/])(?<!\d[.,]))"
     r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d{1,2})?)\s*(ribu|rebu|rb|k|juta|jeti|jt)?\b"
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
@@ -194,12 +267,13 @@ _NUMBER_WORDS = {
     "seratus": 100,
 }
 
-# Words after these are about something else (negation) or only a landmark.
-_NEGATIONS = frozenset({"bukan", "selain"})
-_LANDMARKS = frozenset({"depan", "dekat", "samping", "sebelah", "seberang", "belakang", "sekitar"})
-_NEGATION_SPAN = 3
-_LANDMARK_SPAN = 2
-LANDMARK_WEIGHT = 0.3
+# Re-exported: the weights' meaning is the clause module's (tests and callers import them here).
+LANDMARK_WEIGHT = clauses.LANDMARK_WEIGHT
+# A sentence ends at ". " "!" "?" ";" or a line break (not at the dot inside "10.000");
+# a clause at a comma or a colon.
+_TOKENS = re.compile(r"[a-z0-9]+|[.!?;]+(?=\s|$)|[!?;\n]|,(?=\s|$)|[:()]|\s-\s")
+_CLAUSE_MARKS = frozenset({",", ":", "(", ")", " - "})
+_MARK_CHARACTERS = frozenset(".!?;\n,:() ")
 
 # Sastrawi's stopword list, minus words that carry meaning in a complaint about a fee or delay.
 _KEEP = frozenset(
@@ -244,6 +318,7 @@ class Analysis:
     stems: tuple[str, ...]  # aligned with words; "" for a stopword
     weights: tuple[float, ...]  # aligned with words
     amounts: tuple[int, ...]
+    roles: tuple[str, ...] = ()  # aligned with words: the actor noun whose office a word names
 
 
 @lru_cache(maxsize=1)
@@ -355,6 +430,8 @@ def _normal_word(word: str) -> tuple[str, ...]:
         word = word[:-1]  # "jadi2" is "jadi-jadi"
     elif len(word) > 5 and word.endswith("nya") and word not in _NYA_ROOTS:
         word = word[:-3]  # "karcisnya", "lurahnya": the possessive says nothing of the topic
+    elif len(word) > 5 and word.endswith("nyo") and word not in _NYO_ROOTS:
+        word = word[:-3]
     return tuple(SLANG.get(word, word).split())
 
 
@@ -377,29 +454,71 @@ def _unify_variants(words: list[str]) -> list[str]:
 
 def analyze(text: str) -> Analysis:
     folded = fold(text)
-    words = _words(folded)
+    words, clause_of, sentence_of = _structured_words(folded)
+    weights, roles = clauses.weigh(words, clause_of, sentence_of)
     return Analysis(
         words=tuple(words),
-        stems=tuple(stem(word) for word in words),
-        weights=_context_weights(words),
+        stems=tuple(map(stem, words)),
+        weights=weights,
         amounts=extract_amounts(folded),
+        roles=roles,
     )
 
 
-def _context_weights(words: list[str]) -> tuple[float, ...]:
-    weights = [1.0] * len(words)
-    for index, word in enumerate(words):
-        if word in _NEGATIONS:
-            span, weight = _NEGATION_SPAN, 0.0
-        elif word in _LANDMARKS:
-            span, weight = _LANDMARK_SPAN, LANDMARK_WEIGHT
+def _structured_words(folded: str) -> tuple[list[str], list[int], list[int]]:
+    """The words, with the clause and the sentence each one is in (numbered from 0), in one
+    pass of one regular expression over the text (only where a clause ends is noted on the
+    way: the per-word numbers are laid out afterwards, a slice at a time)."""
+    words: list[str] = []
+    breaks: list[tuple[int, bool]] = []  # (index of the first word after, ends a sentence)
+    extend, normal, marks = words.extend, _normal_word, _MARK_CHARACTERS  # the hot loop's names
+    for token in _TOKENS.findall(folded):
+        if token[0] in marks:
+            ends_sentence = token not in _CLAUSE_MARKS
+            if breaks and breaks[-1][0] == len(words):
+                if ends_sentence:  # ", ." : the sentence still ends
+                    breaks[-1] = (len(words), True)
+            elif words:
+                breaks.append((len(words), ends_sentence))
         else:
-            continue
-        for following in range(index + 1, min(index + 1 + span, len(words))):
-            if words[following] in ("tapi", "melainkan", "namun"):
+            extend(normal(token))
+    clause_of: list[int] = []
+    sentence_of: list[int] = []
+    start = clause = sentence = 0
+    for end, ends_sentence in (*breaks, (len(words), True)):
+        clause_of.extend((clause,) * (end - start))
+        sentence_of.extend((sentence,) * (end - start))
+        start, clause, sentence = end, clause + 1, sentence + ends_sentence
+    if not _VARIANT_FIRSTS.isdisjoint(words):
+        words, clause_of, sentence_of = _unify_aligned(words, clause_of, sentence_of)
+    return words, clause_of, sentence_of
+
+
+def _unify_aligned(words, clause_of, sentence_of):
+    """``_unify_variants`` keeping the clause and sentence numbers aligned."""
+    if not any(
+        tuple(words[position : position + len(variant)]) == variant
+        for position, word in enumerate(words)
+        if word in _VARIANT_FIRSTS
+        for variant, _replacement in _VARIANTS_BY_FIRST[word]
+    ):
+        return words, clause_of, sentence_of  # "ktp" alone is already the unified spelling
+    unified, clauses_out, sentences_out = [], [], []
+    position = 0
+    while position < len(words):
+        for variant, replacement in _VARIANTS_BY_FIRST.get(words[position], ()):
+            if tuple(words[position : position + len(variant)]) == variant:
+                unified.extend(replacement)
+                clauses_out.extend((clause_of[position],) * len(replacement))
+                sentences_out.extend((sentence_of[position],) * len(replacement))
+                position += len(variant)
                 break
-            weights[following] = min(weights[following], weight)
-    return tuple(weights)
+        else:
+            unified.append(words[position])
+            clauses_out.append(clause_of[position])
+            sentences_out.append(sentence_of[position])
+            position += 1
+    return unified, clauses_out, sentences_out
 
 
 def analyze_pattern(kind: str, pattern: str) -> tuple[str, ...]:

@@ -36,6 +36,7 @@ from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from knox.models import AuthToken
@@ -191,9 +192,21 @@ def api_client_for(user=None, *, language: str | None = None) -> APIClient:
     return client
 
 
+def page_client(language: str | None = None, **defaults) -> Client:
+    """A Django client for the pages, in ``language`` when given.
+
+    Pages ignore ``Accept-Language`` (Indonesian whatever the browser says); a language is chosen
+    as a person chooses it, with the switch's cookie.
+    """
+    client = Client(**defaults)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
 def page_client_for(user=None, *, language: str | None = None) -> Client:
     """A Django client for the pages: logged in as ``user`` (its session), or anonymous."""
-    client = Client(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
+    client = page_client(language)
     if user is not None:
         client.force_login(user)
     return client

@@ -26,11 +26,14 @@ class ServiceListApi(_PublicDirectoryApi):
         location_based = serializers.BooleanField()
         fee_rupiah = serializers.IntegerField(allow_null=True)
         fee_confirmed = serializers.BooleanField()
+        fee_basis = serializers.CharField()
         requires_karcis = serializers.BooleanField()
         legal_basis = serializers.CharField()
         time_limit = serializers.IntegerField(allow_null=True)
         time_unit = serializers.CharField()
         time_confirmed = serializers.BooleanField()
+        time_basis = serializers.CharField()
+        time_as_written = serializers.CharField()
 
     @documented(response=OutputSerializer(many=True), errors=(429,))
     def get(self, request):

@@ -18,6 +18,7 @@ from complaints.models import Complaint, Event, Status, Visibility
 from complaints.selectors import working_calendar
 from complaints.services.deadlines import Cause, deadlines_update
 from complaints.workflow import Role, transition_allowed
+from notifications.notices import event_notice
 from routing.models import Opd
 
 MSG_TRANSITION = _("A complaint that is “%(current)s” cannot be moved to “%(target)s” by you.")
@@ -89,4 +90,6 @@ def event_append(
     integrity.event_seal(event, reference=complaint.reference, previous=previous)
     event.save(force_insert=True)
     events.publish_on_commit(event, left_opd=left_opd)
+    # Staff e-mail it is worth (notifications), recorded in this same transaction.
+    event_notice(event)
     return event

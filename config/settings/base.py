@@ -6,6 +6,7 @@ The embedded default is SQLite + the in-memory channel layer + a local media fol
 """
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +15,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_networks, env_rate, env_str
+from config.env import (
+    SmtpServer,
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_rate,
+    env_smtp_server,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -84,6 +94,7 @@ LOCAL_APPS = [
     "complaints",
     "api",
     "frontend",
+    "notifications",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -93,7 +104,8 @@ MIDDLEWARE = [
     "frontend.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "frontend.middleware.LanguageQueryMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Indonesian pages whatever the browser says; the API follows Accept-Language.
+    "frontend.middleware.PortalLocaleMiddleware",
     # Another site's form-encoded or multipart post to the API: 403 (config.crossorigin).
     "config.crossorigin.CrossSitePostMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,7 +124,9 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Searched before the apps', so frontend/templates/admin/ dresses the admin in the
+        # city's identity (frontend.identity) over Django's own templates.
+        "DIRS": [BASE_DIR / "frontend" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -121,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontend.context_processors.limits",
+                "frontend.context_processors.city",
             ],
         },
     },
@@ -281,6 +296,35 @@ PORTAL_ROUTING_THRESHOLD = float(env_str("PORTAL_ROUTING_THRESHOLD", "0.4"))
 PORTAL_RETENTION_PHOTOS_DAYS = env_int("PORTAL_RETENTION_PHOTOS_DAYS", 365)
 PORTAL_RETENTION_TEXT_DAYS = env_int("PORTAL_RETENTION_TEXT_DAYS", 730)
 
+# --- E-mail to staff (notifications) ------------------------------------------------------
+
+# The SMTP server from EMAIL_URL or EMAIL_HOST... (config.env.env_smtp_server). With none under
+# DEBUG, mail is printed to the console; without DEBUG, Django's default, localhost:25. A server
+# that is down loses nothing: mails wait in the notifications table and are tried again.
+_SMTP = env_smtp_server()
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if _SMTP is None and DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+_SMTP = _SMTP or SmtpServer(host="localhost", port=25)
+EMAIL_HOST = _SMTP.host
+EMAIL_PORT = _SMTP.port
+EMAIL_HOST_USER = _SMTP.user
+EMAIL_HOST_PASSWORD = _SMTP.password
+EMAIL_USE_TLS = _SMTP.use_tls
+EMAIL_USE_SSL = _SMTP.use_ssl
+# Seconds before an unresponsive server counts as down (the sender runs inside the clocks).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lapor Pungli <no-reply@localhost>")
+# The portal's address as staff reach it, for the links in e-mails.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://localhost:8000")
+# The local hour from which the previous day's digest is written and sent.
+PORTAL_NOTIFY_DIGEST_HOUR = env_int("PORTAL_NOTIFY_DIGEST_HOUR", 7)
+# A deadline this many working days ahead (or less) is warned of, once.
+PORTAL_NOTIFY_DUE_SOON_DAYS = env_int("PORTAL_NOTIFY_DUE_SOON_DAYS", 1)
+
 # --- Auth and API -------------------------------------------------------------------------
 
 PASSWORD_HASHERS = [
@@ -349,6 +393,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# --- City identity (frontend.identity; docs/interface.md "City identity") --------------------
+
+PORTAL_CITY_NAME = env_str("PORTAL_CITY_NAME", "Kota Bengkulu")
+# Empty: "Pemerintah <PORTAL_CITY_NAME>" (in English "Government of ...").
+PORTAL_CITY_GOVERNMENT = env_str("PORTAL_CITY_GOVERNMENT", "")
+# A static file name or an absolute path: PNG, JPEG or SVG. The favicons are drawn from it.
+PORTAL_CITY_CREST = env_str("PORTAL_CITY_CREST", "frontend/identity/lambang-kota-bengkulu.png")
+# Primary (header, buttons, links) and accent (decoration), "#rrggbb,#rrggbb".
+PORTAL_CITY_COLOURS = env_list("PORTAL_CITY_COLOURS", ["#0b5d3b", "#f2c230"])
+for _colour in PORTAL_CITY_COLOURS:
+    if not re.fullmatch(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})", _colour):
+        raise ImproperlyConfigured(
+            f"PORTAL_CITY_COLOURS must be colours like #0b5d3b,#f2c230, not {_colour!r}."
+        )
 
 # --- Language and time --------------------------------------------------------------------
 

@@ -41,6 +41,7 @@ from tests.api.staff import (
     token_for,
 )
 from tests.complaints.exportdata import APRIL, SUMMARY, as_csv_row, build
+from tests.factories import page_client
 
 pytestmark = pytest.mark.usefixtures("directory")
 
@@ -100,7 +101,7 @@ def api_as(username: str, *, language: str | None = None) -> APIClient:
 
 
 def page_as(username: str, *, language: str | None = None) -> Client:
-    client = Client(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
+    client = page_client(language)
     account(username)
     assert client.login(username=username, password=PASSWORD)
     return client

@@ -75,6 +75,7 @@ from tests.api.staff import (
     token_for,
     where_it_went,
 )
+from tests.factories import page_client
 
 pytestmark = pytest.mark.usefixtures("directory")
 
@@ -331,7 +332,7 @@ def api_as(username: str) -> APIClient:
 
 def pages_as(username: str) -> Client:
     """A browser-like client with a session from the login page (or anonymous)."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = page_client("en")
     if username != ANONYMOUS:
         response = client.post(LOGIN_PAGE, {"username": username, "password": PASSWORD})
         assert response.status_code == 302, response.content
@@ -455,7 +456,7 @@ def test_inbox_page_lists_and_counts_exactly_the_users_scope(users, every_compla
     assert response.status_code == 200
     expected = visible_references(username, every_complaint)
     assert response.context["page"].paginator.count == len(expected)
-    assert {c.reference for c, _overdue in response.context["rows"]} == expected
+    assert {row[0].reference for row in response.context["rows"]} == expected
     html = response.content.decode()
     for complaint in every_complaint.values():
         assert (complaint.reference in html) == (complaint.reference in expected)
@@ -931,7 +932,12 @@ def test_page_refer(users, username, kind, expected):
 
     response = pages_as(username).post(
         page_url(complaint.reference),
-        {"action": "transition", "to": Status.REFERRED, "message": "Dilimpahkan ke APH."},
+        {
+            "action": "transition",
+            "to": Status.REFERRED,
+            "destination": "police",
+            "message": "Dilimpahkan ke APH.",
+        },
     )
 
     assert_page_answer(response, expected, complaint, user_object(username, users))
@@ -1057,7 +1063,8 @@ def test_page_reopen(users, username, kind, expected):
         assert ('name="to" value="in_progress"' in html) == (expected == 200)
 
     response = client.post(
-        page_url(complaint.reference), {"action": "transition", "to": Status.IN_PROGRESS}
+        page_url(complaint.reference),
+        {"action": "transition", "to": Status.IN_PROGRESS, "message": "Bukti baru masuk."},
     )
 
     assert_page_answer(response, expected, complaint, user_object(username, users))

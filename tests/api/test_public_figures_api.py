@@ -46,7 +46,6 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -59,6 +58,7 @@ from frontend.templatetags.portal import rupiah
 from routing.models import Kelurahan, Opd, Service
 from tests.complaints.clock import FrozenClock
 from tests.complaints.statdata import WIB, wib
+from tests.factories import page_client
 
 pytestmark = pytest.mark.usefixtures("directory")
 
@@ -99,9 +99,8 @@ def ask(params: dict, *, today: date = AFTER_2026, language: str | None = None, 
 
 
 def page(params: dict, *, today: date = AFTER_2026, language: str | None = None):
-    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
     with at(today):
-        return Client().get(PAGE, params, **headers)
+        return page_client(language).get(PAGE, params)
 
 
 def messages() -> tuple[str, str]:

@@ -18,8 +18,9 @@
 - filters that do not parse: 400 on the API, a 400 page that says why on ``/staf/``;
 - too many login attempts: 429, on the token endpoint and on the login page.
 
-English (``Accept-Language: en``) is the source language, so its texts are compared exactly;
-the default language is Indonesian, checked where a client sends no ``Accept-Language``.
+English (``Accept-Language: en`` for the API, the language cookie for pages) is the source
+language, so its texts are compared exactly; the default language is Indonesian, checked where a
+client asks for none.
 """
 
 import json
@@ -54,6 +55,7 @@ from tests.api.staff import (
     read,
     token_for,
 )
+from tests.factories import page_client
 
 pytestmark = pytest.mark.usefixtures("directory")
 
@@ -88,7 +90,7 @@ def api_as(username: str, language: str | None = "en") -> APIClient:
 
 
 def pages_as(username: str) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = page_client("en")
     client.force_login(accounts_ensure()[username])
     return client
 
@@ -601,7 +603,7 @@ def test_the_tracking_page_refuses_a_reply_after_closed(users):
     complaint = closed(users)
     before = rows()
 
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+    response = page_client("en").post(
         "/pantau/balas/", {"receipt": complaint.receipt, "body": "Satu hal lagi."}
     )
 
@@ -783,7 +785,7 @@ def test_the_fourth_token_request_in_a_minute_is_429(users):
 
 @pytest.mark.usefixtures("login_limit_3_per_minute")
 def test_the_fourth_login_page_post_in_a_minute_is_429(users):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="203.0.113.11")
+    client = page_client("en", REMOTE_ADDR="203.0.113.11")
     wrong = [
         client.post(LOGIN_PAGE, {"username": "kepala-dishub", "password": f"salah-{n}"}).status_code
         for n in range(3)
@@ -1048,7 +1050,7 @@ MSG_UNKNOWN_COMPLAINT = "No complaint with that reference."
 def merge(surface: str, duplicate, body: dict, username: str = "koordinator", language="en"):
     if surface == "api":
         return post(api_as(username, language), duplicate.reference, "merge", body)
-    client = Client(**({"HTTP_ACCEPT_LANGUAGE": language} if language else {}))
+    client = page_client(language)
     client.force_login(accounts_ensure()[username])
     return client.post(page_url(duplicate.reference), {"action": "merge", **body})
 

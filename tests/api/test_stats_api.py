@@ -21,16 +21,14 @@ from datetime import date
 
 import pytest
 from django.test import Client
-from django.utils import translation
-from django.utils.html import escape
 from rest_framework.test import APIClient
 
 from complaints.models import Category, Status
-from frontend.templatetags.portal import official_fee
 from routing.models import Service
 from tests.api.client import assert_not_english
 from tests.api.staff import ACCOUNTS, LOGIN_PAGE, PASSWORD, PLAIN, account, token_for
 from tests.complaints.statdata import FUTURE, PAST, complaint, rate, rebuild, wib
+from tests.factories import page_client
 
 pytestmark = pytest.mark.usefixtures("directory")
 
@@ -367,9 +365,9 @@ def test_an_empty_period_as_csv_still_names_its_columns(walikota, city, endpoint
 # --- Pages: the dashboard --------------------------------------------------------------------
 
 
-def page_client(username: str) -> Client:
+def staff_pages(username: str, language: str | None = None) -> Client:
     account(username)
-    client = Client()
+    client = page_client(language)
     assert client.login(username=username, password=PASSWORD)
     return client
 
@@ -382,12 +380,12 @@ def test_the_dashboard_needs_a_login():
 
 @pytest.mark.parametrize("username", REFUSED)
 def test_the_dashboard_is_404_for_other_staff(username):
-    assert page_client(username).get("/dasbor/").status_code == 404
+    assert staff_pages(username).get("/dasbor/").status_code == 404
 
 
 @pytest.mark.parametrize("username", ALLOWED)
 def test_the_dashboard_for_its_readers(username, city):
-    response = page_client(username).get("/dasbor/", APRIL)
+    response = staff_pages(username).get("/dasbor/", APRIL)
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="chart-svg"' in html and html.count('<g class="bar"') == 5
@@ -397,8 +395,8 @@ def test_the_dashboard_for_its_readers(username, city):
 
 
 def test_the_dashboard_with_a_bad_period_is_a_400_page():
-    response = page_client("walikota").get(
-        "/dasbor/", {"from": "2026-05-01", "to": "2026-04-01"}, HTTP_ACCEPT_LANGUAGE="en"
+    response = staff_pages("walikota", "en").get(
+        "/dasbor/", {"from": "2026-05-01", "to": "2026-04-01"}
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -407,7 +405,7 @@ def test_the_dashboard_with_a_bad_period_is_a_400_page():
 
 
 def test_the_dashboard_of_an_empty_period_says_so(city):
-    html = page_client("walikota").get("/dasbor/", EMPTY).content.decode()
+    html = staff_pages("walikota").get("/dasbor/", EMPTY).content.decode()
     assert any(sentence in html for sentence in EMPTY_SENTENCES)
     assert 'class="chart-svg"' in html  # the axes are still drawn, with no bar in them
     assert not re.search(r"<rect x=", html)
@@ -431,37 +429,9 @@ def test_the_transparency_page_of_an_empty_period_says_so():
 def test_the_transparency_page_with_a_bad_period_is_a_400_page():
     """Only published periods: a date range (the differencing attack's tool) is refused."""
     for query in ({"from": "x"}, {"from": "2026-04-01", "to": "2026-04-23"}, {"period": "2026-13"}):
-        response = Client().get("/transparansi/", query, HTTP_ACCEPT_LANGUAGE="en")
+        response = page_client("en").get("/transparansi/", query)
         assert response.status_code == 400
         assert "Choose a published period" in response.content.decode()
-
-
-def test_the_standards_page_lists_every_active_service():
-    Service.objects.filter(code="VISUM").update(is_active=False)
-    response = Client().get("/standar/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    services = list(Service.objects.filter(is_active=True))
-    assert len(services) > 20
-    cards = re.findall(r'<li class="card" id="([^"]+)">', html)
-    assert sorted(cards) == sorted(service.code for service in services)
-    assert "VISUM" not in cards
-    for service in services:
-        card = html[html.index(f'id="{service.code}"') :]
-        card = card[: card.index("</li>")]
-        assert escape(service.name) in card
-        with translation.override("id"):
-            assert f"<dd>{official_fee(service.fee_rupiah)}" in card
-        if service.legal_basis:
-            assert escape(service.legal_basis) in card
-        if service.time_limit:
-            assert f"<dd>{service.time_limit} " in card
-        assert f'href="/standar/{service.code}/poster/"' in card
-        assert f'href="/lapor/?service={service.code}"' in card
-    parking = html[html.index('id="PARKIR-MOTOR"') :]
-    assert "<dd>Rp2.000" in parking[: parking.index("</li>")]
-    ktp = html[html.index('id="KTP-EL"') :]
-    assert "<dd>Gratis" in ktp[: ktp.index("</li>")]
 
 
 def test_the_poster_of_a_service():

@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.api.client import PARKIR_STORY, complaint_post
+from tests.factories import page_client
 
 pytestmark = pytest.mark.usefixtures("directory")
 
@@ -101,12 +102,11 @@ def test_the_cache_keys_do_not_contain_the_client_address(api_client):
 
 @pytest.mark.usefixtures("submit_limit_2_per_hour")
 def test_the_report_page_and_the_api_share_one_limit(api_client):
-    from django.test import Client
 
     for _ in range(2):
         assert complaint_post(api_client, PARKIR_STORY, REMOTE_ADDR=CLIENT_IP).status_code == 201
 
-    page = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR=CLIENT_IP).post(
+    page = page_client("en", REMOTE_ADDR=CLIENT_IP).post(
         "/lapor/", {**PARKIR_STORY, "karcis_given": "false"}
     )
 

@@ -14,6 +14,7 @@ from complaints.models import Complaint, Event, Visibility
 from complaints.services import complaint_transition, event_append
 from complaints.workflow import Role
 from tests.api.client import PARKIR_STORY, TRACK_URL, assert_not_english, complaint_post, track_post
+from tests.factories import page_client
 
 pytestmark = pytest.mark.usefixtures("directory")
 
@@ -267,9 +268,8 @@ def test_the_decision_api_refuses_the_same_ratings(api_client, submitted, rating
 def test_the_decision_page_without_ratings_reaches_the_domain(submitted):
     """No rating is chosen (they are optional): the input is fine, and the domain answers that
     an assigned complaint has nothing to accept (409), as the API would."""
-    from django.test import Client
 
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").post(
+    response = page_client("en").post(
         DECISION_PAGE, {"receipt": submitted["receipt"], "accept": "false"}
     )
 
@@ -278,14 +278,11 @@ def test_the_decision_page_without_ratings_reaches_the_domain(submitted):
 
 
 def test_the_reply_page_refuses_a_text_over_the_limit_as_the_api_does(api_client, submitted):
-    from django.test import Client
 
     from complaints.models import TEXT_MAX
 
     body = "a" * (TEXT_MAX + 1)
-    page = Client(HTTP_ACCEPT_LANGUAGE="en").post(
-        REPLY_PAGE, {"receipt": submitted["receipt"], "body": body}
-    )
+    page = page_client("en").post(REPLY_PAGE, {"receipt": submitted["receipt"], "body": body})
     api = api_client.post(
         "/api/v1/track/messages/",
         {"receipt": submitted["receipt"], "body": body},

@@ -24,7 +24,8 @@ TARGET = 10_000
 def rules_from_files(threshold: float):
     """The engine's ``Rules`` from the fixture files, mirroring ``routing_rules()`` (all rows
     of a fresh load are active; a text rule's id is its row index)."""
-    from routing import engine
+    from routing import engine, learning
+    from routing.duties import duty_rules
     from routing.text import analyze_pattern
 
     directory = json.loads(DIRECTORY.read_text(encoding="utf-8"))
@@ -38,8 +39,21 @@ def rules_from_files(threshold: float):
             return f"service:{row['service']}"
         return targets[row["target"]]
 
+    opds = {row["code"]: row["name"] for row in directory["opd"]}
+    text_rules = [
+        engine.TextRule(
+            id=index,
+            kind=row["kind"],
+            terms=analyze_pattern(row["kind"], row["pattern"]),
+            label=row["pattern"],
+            weight=row["weight"],
+            target=target(row),
+            category=row.get("category", ""),
+        )
+        for index, row in enumerate(rules["text"])
+    ]
     return engine.Rules(
-        opds={row["code"]: row["name"] for row in directory["opd"]},
+        opds=opds,
         services={
             row["code"]: engine.ServiceRoute(
                 code=row["code"], name=row["name"], opd=row["opd"] or None
@@ -54,23 +68,14 @@ def rules_from_files(threshold: float):
         kecamatan_offices={
             row["kecamatan"]: row["code"] for row in directory["opd"] if row["kind"] == "kecamatan"
         },
-        text_rules=[
-            engine.TextRule(
-                id=index,
-                kind=row["kind"],
-                terms=analyze_pattern(row["kind"], row["pattern"]),
-                label=row["pattern"],
-                weight=row["weight"],
-                target=target(row),
-                category=row.get("category", ""),
-            )
-            for index, row in enumerate(rules["text"])
-        ],
+        text_rules=text_rules,
+        duty_rules=duty_rules(tuple(text_rules), opds),
         oversight=[
             engine.OversightRule(when=row["when"], mode=row["mode"], opd=row["opd"])
             for row in rules["oversight"]
         ],
         threshold=threshold,
+        model=learning.model_load(),
     )
 
 
@@ -101,6 +106,7 @@ def facts_from(analysis, category: str, kelurahan: str | None):
         words=analysis.words,
         stems=analysis.stems,
         weights=analysis.weights,
+        roles=analysis.roles,
     )
 
 

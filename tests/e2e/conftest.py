@@ -55,6 +55,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 390, "height": 844}
+# The two sizes every page is looked at in (``sized_page``): a phone and a desktop.
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": VIEWPORT}
 # Every server started in this session, for the failure report (see the hook at the end).
 STARTED: list[AppServer] = []
 
@@ -226,3 +228,13 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
     if report.when == "call" and report.failed:
         logs_attach(report, STARTED, getattr(item, "server_log_offsets", {}))
+
+
+@pytest.fixture(params=list(SIZES))
+def sized_page(request, browser):
+    """A fresh Indonesian page at each of ``SIZES`` in turn (``page.size_name`` says which)."""
+    context = browser.new_context(viewport=SIZES[request.param], locale="id-ID")
+    page = context.new_page()
+    page.size_name = request.param
+    yield page
+    context.close()

@@ -3,8 +3,9 @@
 A complaint is filed through the API and opened on ``/pantau/`` with its receipt. With
 websockets the live indicator turns "live"; a staff transition made through the API (token)
 then shows up in the timeline with its message, the status badge changes and, for
-``needs_info``, the notice asking the reporter to refresh appears, all without the page
-navigating (a marker set on ``window`` before the change survives it).
+``needs_info``, the answer form turns into the office's question with a notice pointing to it,
+all without the page navigating (a marker set on ``window`` before the change survives it).
+(tests/e2e/test_track_live_browser.py follows every form a status change opens or closes.)
 
 With ``window.WebSocket`` removed before the page's script runs, the page says it updates every
 30 seconds and polls the track API; Playwright's fake clock moves time past one poll period, and
@@ -67,6 +68,7 @@ def test_a_staff_transition_appears_live_without_a_reload(page, live_server_url,
     expect(badge).to_have_class(has_class("status-needs_info"))
     expect(badge).to_have_text(labels["status"]["needs_info"])
     expect(notice).to_be_visible()
+    expect(page.locator("#reply-card")).to_have_class(has_class("asked"))
 
     # A public message follows, after the status change, in seq order.
     staff_message(base, token, reference, REPLY)

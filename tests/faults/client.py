@@ -99,11 +99,12 @@ class ReportForm:
 
     def __init__(self, base_url: str, language: str | None = None):
         self.base_url = base_url
-        self.languages = {"Accept-Language": language} if language else {}
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
         )
-        form = call(base_url, "GET", "/lapor/", headers=self.languages, opener=self.opener)
+        # A language is chosen as a citizen chooses it: the switch (``?lang=``) sets its cookie.
+        path = f"/lapor/?lang={language}" if language else "/lapor/"
+        form = call(base_url, "GET", path, opener=self.opener)
         assert form.status == 200, form.status
         parser = _HiddenInputs()
         parser.feed(form.text)
@@ -119,7 +120,6 @@ class ReportForm:
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Origin": self.base_url,
                 "Referer": self.base_url + "/lapor/",
-                **self.languages,
             },
             opener=self.opener,
         )

@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 
 from tests.api.client import PARKIR_STORY, photo
+from tests.factories import page_client
 
 CARRIER_IP = "203.0.113.77"
 REPORT = {**PARKIR_STORY, "karcis_given": "false"}
@@ -27,7 +28,7 @@ def rates(settings, **scopes):
 
 
 def reporter(language: str = "id") -> Client:
-    return Client(HTTP_ACCEPT_LANGUAGE=language, REMOTE_ADDR=CARRIER_IP)
+    return page_client(language, REMOTE_ADDR=CARRIER_IP)
 
 
 def reply(client: Client, receipt: str, **extra):

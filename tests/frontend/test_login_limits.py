@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 
+from tests.factories import page_client
+
 ADMIN_LOGIN = "/admin/login/"
 STAFF_LOGIN = "/staf/masuk/"
 PASSWORD = "kata-sandi-benar-4471"
@@ -32,7 +34,7 @@ def officer(db):
 
 
 def browser(address: str = ATTACKER, language: str = "en") -> Client:
-    return Client(enforce_csrf_checks=True, REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE=language)
+    return page_client(language, enforce_csrf_checks=True, REMOTE_ADDR=address)
 
 
 def post_login(client: Client, url: str, username: str, password: str):

@@ -7,12 +7,19 @@ so the messages can be compared with the source texts.
 """
 
 import pytest
+from django.conf import settings
 
 from routing.models import Opd, OversightRule, Service, TextRule
 
 pytestmark = pytest.mark.usefixtures("directory")
 
-ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+@pytest.fixture(autouse=True)
+def admin_in_english(admin_client):
+    """The admin in English, chosen with the language switch's cookie (the source texts)."""
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
 MSG_INACTIVE_TARGET = "The target OPD is no longer active."
 MSG_EMPTY_PATTERN = "Nothing is left of this pattern after normalising; use real words."
 MSG_TARGET = (
@@ -72,7 +79,7 @@ def gone_opd_id() -> int:
 
 
 def test_the_change_form_opens(admin_client, jukir):
-    response = admin_client.get(text_rule_url(jukir), **ENGLISH)
+    response = admin_client.get(text_rule_url(jukir))
     assert response.status_code == 200
     fields = response.context["adminform"].form.fields
     assert {
@@ -91,7 +98,7 @@ def test_the_change_form_opens(admin_client, jukir):
 
 def test_the_opd_choices_offer_only_active_offices(admin_client, jukir):
     Opd.objects.filter(code="DISKOMINFO").update(is_active=False)
-    response = admin_client.get(text_rule_url(jukir), **ENGLISH)
+    response = admin_client.get(text_rule_url(jukir))
     choices = response.context["adminform"].form.fields["opd"].queryset
     assert choices.filter(code="DISHUB").exists()
     assert not choices.filter(code="DISKOMINFO").exists()
@@ -100,7 +107,7 @@ def test_the_opd_choices_offer_only_active_offices(admin_client, jukir):
 def test_a_valid_edit_is_saved(admin_client, jukir):
     dlh = Opd.objects.get(code="DLH")
     response = admin_client.post(
-        text_rule_url(jukir), form_data(jukir, weight=2.5, opd=dlh.pk, note="uji"), **ENGLISH
+        text_rule_url(jukir), form_data(jukir, weight=2.5, opd=dlh.pk, note="uji")
     )
     assert response.status_code == 302, form_errors(response)
     jukir.refresh_from_db()
@@ -109,7 +116,7 @@ def test_a_valid_edit_is_saved(admin_client, jukir):
 
 def test_an_edit_to_a_deleted_opd_is_refused(admin_client, jukir, gone_opd_id):
     before = snapshot(jukir)
-    response = admin_client.post(text_rule_url(jukir), form_data(jukir, opd=gone_opd_id), **ENGLISH)
+    response = admin_client.post(text_rule_url(jukir), form_data(jukir, opd=gone_opd_id))
     assert form_errors(response) == {"opd": [MSG_INVALID_CHOICE]}
     assert snapshot(jukir) == before
 
@@ -118,7 +125,7 @@ def test_an_edit_to_a_deactivated_opd_is_refused(admin_client, jukir):
     dlh = Opd.objects.get(code="DLH")
     Opd.objects.filter(pk=dlh.pk).update(is_active=False)
     before = snapshot(jukir)
-    response = admin_client.post(text_rule_url(jukir), form_data(jukir, opd=dlh.pk), **ENGLISH)
+    response = admin_client.post(text_rule_url(jukir), form_data(jukir, opd=dlh.pk))
     assert "opd" in form_errors(response)
     assert snapshot(jukir) == before
 
@@ -126,7 +133,7 @@ def test_an_edit_to_a_deactivated_opd_is_refused(admin_client, jukir):
 def test_a_rule_whose_opd_was_deactivated_cannot_be_saved_unchanged(admin_client, jukir):
     Opd.objects.filter(code="DISHUB").update(is_active=False)
     before = snapshot(jukir)
-    response = admin_client.post(text_rule_url(jukir), form_data(jukir, weight=2), **ENGLISH)
+    response = admin_client.post(text_rule_url(jukir), form_data(jukir, weight=2))
     assert "opd" in form_errors(response)
     assert snapshot(jukir) == before
 
@@ -146,7 +153,7 @@ def test_an_edit_to_a_service_whose_opd_is_deactivated_is_refused(admin_client, 
     Opd.objects.filter(code="DUKCAPIL").update(is_active=False)
     before = snapshot(jukir)
     response = admin_client.post(
-        text_rule_url(jukir), form_data(jukir, target="service", opd="", service=kk.pk), **ENGLISH
+        text_rule_url(jukir), form_data(jukir, target="service", opd="", service=kk.pk)
     )
     assert form_errors(response) == {"__all__": [MSG_INACTIVE_TARGET]}
     assert snapshot(jukir) == before
@@ -154,7 +161,7 @@ def test_an_edit_to_a_service_whose_opd_is_deactivated_is_refused(admin_client, 
 
 def test_target_opd_without_an_opd_is_refused(admin_client, jukir):
     before = snapshot(jukir)
-    response = admin_client.post(text_rule_url(jukir), form_data(jukir, opd=""), **ENGLISH)
+    response = admin_client.post(text_rule_url(jukir), form_data(jukir, opd=""))
     assert form_errors(response) == {"__all__": [MSG_TARGET]}
     assert snapshot(jukir) == before
 
@@ -162,7 +169,7 @@ def test_target_opd_without_an_opd_is_refused(admin_client, jukir):
 def test_target_opd_with_a_service_too_is_refused(admin_client, jukir):
     before = snapshot(jukir)
     kk = Service.objects.get(code="KK")
-    response = admin_client.post(text_rule_url(jukir), form_data(jukir, service=kk.pk), **ENGLISH)
+    response = admin_client.post(text_rule_url(jukir), form_data(jukir, service=kk.pk))
     assert form_errors(response) == {"__all__": [MSG_TARGET]}
     assert snapshot(jukir) == before
 
@@ -171,23 +178,21 @@ def test_target_opd_with_a_service_too_is_refused(admin_client, jukir):
 def test_a_pattern_that_normalises_to_nothing_is_refused(admin_client, jukir, pattern):
     before = snapshot(jukir)
     kind = "stem" if pattern == "yang" else "keyword"  # a stopword has no stem
-    response = admin_client.post(
-        text_rule_url(jukir), form_data(jukir, pattern=pattern, kind=kind), **ENGLISH
-    )
+    response = admin_client.post(text_rule_url(jukir), form_data(jukir, pattern=pattern, kind=kind))
     assert form_errors(response) == {"pattern": [MSG_EMPTY_PATTERN]}
     assert snapshot(jukir) == before
 
 
 def test_a_weight_out_of_range_is_refused(admin_client, jukir):
     before = snapshot(jukir)
-    response = admin_client.post(text_rule_url(jukir), form_data(jukir, weight=0), **ENGLISH)
+    response = admin_client.post(text_rule_url(jukir), form_data(jukir, weight=0))
     assert form_errors(response) == {"__all__": ["The weight must be above 0 and at most 10."]}
     assert snapshot(jukir) == before
 
 
 def test_a_new_rule_is_added_through_the_form(admin_client, jukir):
     data = form_data(jukir, pattern="Juru Parkir Liar", kind="phrase")
-    response = admin_client.post("/admin/routing/textrule/add/", data, **ENGLISH)
+    response = admin_client.post("/admin/routing/textrule/add/", data)
     assert response.status_code == 302, form_errors(response)
     assert TextRule.objects.filter(
         kind="phrase", pattern="Juru Parkir Liar", opd__code="DISHUB"
@@ -212,7 +217,7 @@ def oversight_data(rule: OversightRule, **changes) -> dict:
 def test_an_oversight_rule_edit_is_saved(admin_client):
     rule = OversightRule.objects.get(when="pungli", mode="copy")
     setda = Opd.objects.get(code="SETDA")
-    response = admin_client.post(oversight_url(rule), oversight_data(rule, opd=setda.pk), **ENGLISH)
+    response = admin_client.post(oversight_url(rule), oversight_data(rule, opd=setda.pk))
     assert response.status_code == 302
     rule.refresh_from_db()
     assert rule.opd_id == setda.pk
@@ -223,7 +228,7 @@ def test_an_oversight_rule_to_a_deactivated_opd_is_refused(admin_client):
     setda = Opd.objects.get(code="SETDA")
     Opd.objects.filter(pk=setda.pk).update(is_active=False)
     before = OversightRule.objects.filter(pk=rule.pk).values().get()
-    response = admin_client.post(oversight_url(rule), oversight_data(rule, opd=setda.pk), **ENGLISH)
+    response = admin_client.post(oversight_url(rule), oversight_data(rule, opd=setda.pk))
     assert "opd" in form_errors(response)
     assert OversightRule.objects.filter(pk=rule.pk).values().get() == before
 
@@ -231,9 +236,7 @@ def test_an_oversight_rule_to_a_deactivated_opd_is_refused(admin_client):
 def test_an_oversight_rule_to_a_deleted_opd_is_refused(admin_client, gone_opd_id):
     rule = OversightRule.objects.get(when="pungli", mode="copy")
     before = OversightRule.objects.filter(pk=rule.pk).values().get()
-    response = admin_client.post(
-        oversight_url(rule), oversight_data(rule, opd=gone_opd_id), **ENGLISH
-    )
+    response = admin_client.post(oversight_url(rule), oversight_data(rule, opd=gone_opd_id))
     assert form_errors(response) == {"opd": [MSG_INVALID_CHOICE]}
     assert OversightRule.objects.filter(pk=rule.pk).values().get() == before
 
@@ -248,6 +251,6 @@ def test_a_new_oversight_rule_to_a_deactivated_opd_is_refused(admin_client):
         "is_active": "on",
         "_save": "Save",
     }
-    response = admin_client.post("/admin/routing/oversightrule/add/", data, **ENGLISH)
+    response = admin_client.post("/admin/routing/oversightrule/add/", data)
     assert "opd" in form_errors(response)
     assert not OversightRule.objects.filter(opd=setda).exists()

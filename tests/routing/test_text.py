@@ -6,6 +6,7 @@ weights that mute negated words and landmarks, and rupiah amounts written every 
 
 import pytest
 
+from routing.clauses import CONTEXT_WEIGHT, DONE_WEIGHT, TRIED_WEIGHT
 from routing.text import (
     LANDMARK_WEIGHT,
     analyze,
@@ -285,3 +286,101 @@ def test_a_pattern_matches_the_analysed_text():
     assert analyze_pattern("stem", "parkiran")[0] in text.stems
     phrase = analyze_pattern("phrase", "tukang parkir")
     assert text.words[: len(phrase)] == phrase
+
+
+# --- Bengkulu Malay and chat spelling ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "standard"),
+    [
+        ("apo", ["apa"]),
+        ("tigo", ["tiga"]),
+        ("kato", ["kata"]),
+        ("samo", ["sama"]),
+        ("dak", ["tidak"]),
+        ("ndak", ["tidak"]),
+        ("nian", ["banget"]),
+        ("jingok", ["lihat"]),
+        ("kami", ["saya"]),
+        ("sy", ["saya"]),
+        ("udh", ["sudah"]),
+        ("dsuruh", ["disuruh"]),
+        ("bgt", ["banget"]),
+        ("uangnyo", ["uang"]),
+        ("dakdo", ["tidak", "ada"]),
+    ],
+)
+def test_dialect_and_chat_spelling_become_standard_words(typed, standard):
+    assert words_of(typed) == standard
+
+
+def test_a_dialect_sentence_without_punctuation_reads_as_indonesian():
+    assert words_of("kato nyo samo bae dak ado karcis") == [
+        "kata",
+        "nyo",
+        "sama",
+        "bae",
+        "tidak",
+        "ada",
+        "karcis",
+    ]
+
+
+# --- Clauses: the point, what is negated or done, who did it ------------------------------------
+
+
+def test_words_before_the_turn_of_a_story_are_context():
+    analysis = analyze("KK kami urus di capil. Tapi sampah di gang tidak diangkut.")
+    assert weight_of(analysis, "capil") == CONTEXT_WEIGHT < 1.0
+    assert weight_of(analysis, "sampah") == 1.0
+
+
+def test_a_single_sentence_has_no_context_to_weigh():
+    analysis = analyze("capil lambat tapi sampah juga")
+    assert weight_of(analysis, "capil") == 1.0
+
+
+def test_negation_about_a_topic_reaches_the_end_of_its_clause():
+    analysis = analyze("bukan masalah izin usaha dan nib sama sekali, pinjaman modal belum cair")
+    assert weight_of(analysis, "nib") == 0.0
+    assert weight_of(analysis, "pinjaman") == 1.0
+
+
+def test_bukan_itu_mutes_the_clause_before():
+    analysis = analyze("pajak bumi sudah saya bayar, bukan itu. sewa tanah naik")
+    assert weight_of(analysis, "pajak") == 0.0
+    assert weight_of(analysis, "sewa") == 1.0
+
+
+def test_an_office_that_declined_is_muted():
+    analysis = analyze("kata disnaker bukan urusan mereka, gaji berkala belum naik")
+    assert weight_of(analysis, "disnaker") == 0.0
+    assert weight_of(analysis, "gaji") == 1.0
+
+
+def test_what_is_already_done_is_muted():
+    analysis = analyze("ktp sudah beres, kk belum jadi")
+    assert weight_of(analysis, "ktp") == DONE_WEIGHT < 0.5
+    assert weight_of(analysis, "kk") == 1.0
+
+
+def test_a_place_already_tried_is_muted():
+    analysis = analyze("sudah lapor ke polsek, jalan tetap rusak")
+    assert weight_of(analysis, "polsek") == TRIED_WEIGHT < 0.5
+    assert weight_of(analysis, "jalan") == 1.0
+
+
+def role_of(analysis, word: str) -> str:
+    return analysis.roles[analysis.words.index(word)]
+
+
+def test_the_office_of_an_actor_who_asks_for_money_is_marked():
+    analysis = analyze("di pasar ada petugas berompi dishub narik 10rb")
+    assert role_of(analysis, "dishub") == "petugas"
+    assert role_of(analysis, "pasar") == ""  # where it happened, not whose person
+
+
+def test_an_actor_who_did_nothing_is_not_marked():
+    analysis = analyze("petugas puskesmas ramah, tidak minta apa apa")
+    assert set(analysis.roles) == {""}

@@ -1,48 +1,42 @@
-"""`python manage.py routing_eval`: how well the current rules route, on a labelled set and
-on the corrections staff have made."""
+"""`python manage.py routing_eval`: how well the current rules (and learned model) route, on
+the labelled sets (both halves of each) and on the corrections staff have made."""
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from routing.evaluation import Case, cases_read, evaluate, report_lines
-from routing.models import RoutingFeedback
+from routing.evaluation import LABELLED_SETS, cases_read, evaluate, feedback_cases, report_lines
 from routing.selectors import routing_rules
-
-DEFAULT_CASES = Path(settings.BASE_DIR) / "tests" / "routing" / "data" / "labelled_complaints.jsonl"
 
 
 class Command(BaseCommand):
     help = "Print routing accuracy, triage rate, per-OPD precision/recall and confusion pairs."
 
     def add_arguments(self, parser):
-        parser.add_argument("--file", type=Path, default=DEFAULT_CASES)
-        parser.add_argument("--split", choices=["dev", "test"], default=None)
+        parser.add_argument(
+            "--file", type=Path, action="append", help="A labelled set (default: both sets)."
+        )
+        parser.add_argument(
+            "--split", choices=["dev", "test"], default=None, help="One half (default: each)."
+        )
         parser.add_argument("--mistakes", action="store_true", help="List every wrong case.")
 
-    def handle(self, *args, file: Path, split: str | None, mistakes: bool, **options):
+    def handle(self, *args, file: list[Path] | None, split: str | None, mistakes: bool, **opts):
         rules = routing_rules()
-        if file.exists():
-            report = evaluate(cases_read(file, split), rules)
-            title = f"Labelled set {file.name}" + (f" ({split} half)" if split else "")
-            self._print(
-                report_lines(report, title=title, show_mistakes=report.mistakes if mistakes else ())
-            )
-        else:
-            self.stdout.write(f"No labelled set at {file}.")
-        feedback = [
-            Case(
-                id=f"reroute-{row.pk}",
-                category=row.category,
-                text=row.description,
-                expected=row.new_opd.code,
-                kelurahan=row.kelurahan_code or None,
-                involves_head=row.involves_head,
-            )
-            for row in RoutingFeedback.objects.select_related("new_opd")
-        ]
-        report = evaluate(feedback, rules)
+        for path in file or LABELLED_SETS:
+            if not path.exists():
+                self.stdout.write(f"No labelled set at {path}.")
+                continue
+            for half in [split] if split else ["dev", "test"]:
+                report = evaluate(cases_read(path, half), rules)
+                self._print(
+                    report_lines(
+                        report,
+                        title=f"Labelled set {path.name} ({half} half)",
+                        show_mistakes=report.mistakes if mistakes else (),
+                    )
+                )
+        report = evaluate(feedback_cases(), rules)
         self._print(
             report_lines(
                 report, title="Recorded reroutes", show_mistakes=report.mistakes if mistakes else ()

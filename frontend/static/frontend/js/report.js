@@ -106,20 +106,57 @@
     update();
   });
 
-  // --- Photos: preview, count and size before anything is sent ----------------------------
+  // --- Photos: preview, count, type and size before anything is sent -----------------------
+  // The messages are the server's own, translated in the page (#photo-messages), so a citizen
+  // reads the same words whether the browser or the server finds the problem. They stay beside
+  // the field (role=alert announces them) until the choice is corrected.
   var photos = document.getElementById("photos");
   var list = document.getElementById("photo-list");
-  function photoProblem() {
-    if (photos.files.length > maxPhotos) return "max " + maxPhotos;
-    for (var i = 0; i < photos.files.length; i++) {
-      if (photos.files[i].size > maxBytes) return photos.files[i].name + " > " + (maxBytes / 1048576) + " MB";
-    }
+  var problemBox = document.getElementById("photos-problem");
+  var texts = JSON.parse(document.getElementById("photo-messages").textContent);
+  var photoTypes = photos.getAttribute("accept").split(",");
+
+  function named(text, file) { return text.replace("%(name)s", file.name); }
+
+  function fileProblem(file) {
+    if (file.size === 0) return named(texts.empty, file);
+    if (file.type && photoTypes.indexOf(file.type) === -1) return named(texts.notImage, file);
+    if (file.size > maxBytes) return named(texts.tooLarge, file);
     return "";
   }
+
+  function photoProblems() {
+    var problems = [];
+    if (photos.files.length > maxPhotos) problems.push(texts.tooMany);
+    Array.prototype.forEach.call(photos.files, function (file) {
+      var problem = fileProblem(file);
+      if (problem) problems.push(problem);
+    });
+    return problems;
+  }
+
+  // The field points at the problems while there are any (and at the server's message, if the
+  // page came back with one, until another choice is made).
+  var describedBy = photos.getAttribute("aria-describedby");
+  function showProblems(problems) {
+    problemBox.textContent = "";
+    problems.forEach(function (text) { problemBox.appendChild(el("p", null, text)); });
+    var serverError = document.getElementById("photos-error");
+    if (serverError) serverError.hidden = true;
+    var ids = describedBy.split(" ").filter(function (id) { return id !== "photos-error"; });
+    if (problems.length) {
+      ids.push("photos-problem");
+      photos.setAttribute("aria-invalid", "true");
+    } else {
+      photos.removeAttribute("aria-invalid");
+    }
+    photos.setAttribute("aria-describedby", ids.join(" "));
+  }
+
   photos.addEventListener("change", function () {
     list.textContent = "";
     Array.prototype.forEach.call(photos.files, function (file, index) {
-      var item = el("li", index >= maxPhotos || file.size > maxBytes ? "bad" : "");
+      var item = el("li", index >= maxPhotos || fileProblem(file) ? "bad" : "");
       if (/^image\//.test(file.type)) {
         var img = el("img");
         img.alt = "";
@@ -127,10 +164,10 @@
         img.onload = function () { URL.revokeObjectURL(img.src); };
         item.appendChild(img);
       }
-      item.appendChild(el("span", null, file.size < 1048576 ? Math.ceil(file.size / 1024) + " KB" : (file.size / 1048576).toFixed(1) + " MB"));
+      item.appendChild(el("span", null, file.name + " · " + (file.size < 1048576 ? Math.ceil(file.size / 1024) + " KB" : (file.size / 1048576).toFixed(1) + " MB")));
       list.appendChild(item);
     });
-    photos.setCustomValidity(photoProblem());
+    showProblems(photoProblems());
   });
 
   // --- Send with a progress bar; the server's answer replaces the page ---------------------
@@ -231,7 +268,14 @@
 
   form.addEventListener("submit", function (event) {
     if (!window.FormData || !window.XMLHttpRequest) return;
-    if (photoProblem()) { event.preventDefault(); photos.reportValidity(); return; }
+    var problems = photoProblems();
+    if (problems.length) {
+      // Nothing is sent: the problems are said again (announced) and the field gets the focus.
+      event.preventDefault();
+      showProblems(problems);
+      photos.focus();
+      return;
+    }
     event.preventDefault();
     button.disabled = true;
     progress.hidden = false;

@@ -1,0 +1,9 @@
+"""The notifications app: staff e-mail about complaints, and each person's choice of how often."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = _("Notifications")

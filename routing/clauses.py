@@ -1,0 +1,375 @@
+"""Which words of a complaint carry its point, and who did what.
+
+A citizen's story names many offices: the family context, the RT and the kelurahan already
+visited, the office that said "bukan urusan kami", the landmark the stall stands in front of.
+The office that must answer is the one whose person did the thing complained of, in the clause
+that carries the request. This module reads the analysed words (with the clause and sentence
+each one came from) and returns, per word:
+
+- a weight in 0..1: 1 for the point of the complaint, lower for context (earlier sentences
+  before a "tapi"/"yang saya keluhkan"), 0 for what is negated ("bukan soal X", "X sudah
+  beres", "kata X bukan urusan mereka"), low for an office only named as a place already tried
+  or as a landmark;
+- a role: the actor noun ("petugas", "oknum", "jukir", ...) for the words that say whose person
+  it was ("petugas *dishub*", "berompi *satpol pp*"), "" otherwise.
+
+Pure Python, a single pass or two over the words: the routing engine's speed depends on it.
+"""
+
+# A negation and what it covers: "bukan soal parkir" mutes a few words; "bukan soal/masalah"
+# reaches to the end of the clause; "bukan itu" refers back to the clause before.
+NEGATIONS = frozenset({"bukan", "selain"})
+NEGATION_SPAN = 3
+_NEGATED_TOPIC = frozenset({"soal", "masalah", "perkara", "urusan", "karena", "cuma", "hanya"})
+_BACK_REFERENCES = frozenset({"itu", "ini", "begitu"})
+_NEGATED_TOPIC_SPAN = 8
+# "bukan urusan mereka", "bukan wewenang kami": the office that said so is not the one asked.
+_DECLINES = frozenset({"urusan", "wewenang", "kewenangan", "tugas", "ranah", "bagian", "tanggung"})
+# "X sudah beres", "NIB sudah ada sejak tahun lalu": done, not what the complaint is about.
+_ALREADY = frozenset({"sudah", "telah"})
+_DONE = frozenset({"beres", "selesai", "aman", "lunas", "tuntas", "clear", "kelar", "oke", "ok"})
+_DONE_IF_CLAUSE_ENDS = frozenset({"ada", "keluar", "terbit", "jadi"})
+DONE_WEIGHT = 0.1
+# "sudah lapor ke polsek", "pernah tanya ke dinas X": a place already tried.
+_TRIED_VERBS = frozenset(
+    {
+        "lapor",
+        "melapor",
+        "laporkan",
+        "mengadu",
+        "ngadu",
+        "tanya",
+        "bertanya",
+        "tanyakan",
+        "datang",
+        "coba",
+        "mencoba",
+        "bicara",
+        "berbicara",
+        "mendatangi",
+        "ke",
+    }
+)
+_TRIED_CUES = frozenset({"sudah", "pernah", "telah"})
+_TRIED_SPAN = 6
+TRIED_WEIGHT = 0.25
+# A landmark: "di depan kantor dukcapil".
+LANDMARKS = frozenset({"depan", "dekat", "samping", "sebelah", "seberang", "belakang", "sekitar"})
+LANDMARK_SPAN = 2
+LANDMARK_WEIGHT = 0.3
+# Where the request starts: after the last of these, earlier words are context.
+_TURNS = frozenset({"tapi", "tetapi", "namun", "melainkan", "cuma"})
+_POINT_PHRASES = (
+    ("yang", "saya", "keluhkan"),
+    ("yang", "saya", "permasalahkan"),
+    ("yang", "saya", "laporkan"),
+    ("yang", "saya", "adukan"),
+    ("yang", "mau", "saya", "tanyakan"),
+    ("yang", "ingin", "saya", "tanyakan"),
+    ("yang", "bikin", "kesal"),
+    ("yang", "bikin", "kesel"),
+    ("masalahnya",),
+    ("intinya",),
+    ("keluhan", "saya"),
+)
+_POINT_OPENERS = frozenset({"masalah", "inti", "intinya", "keluhan", "mohon", "tolong"})
+CONTEXT_WEIGHT = 0.6
+_FOCUS_WORDS = _TURNS | _POINT_OPENERS | {"yang", "masalahnya", "intinya", "keluhan"}
+_STOP_MUTING = frozenset({"tapi", "tetapi", "melainkan", "namun"})
+
+# Whose person: the noun, then up to ACTOR_SPAN words naming the office or uniform.
+ACTORS = frozenset(
+    {
+        "petugas",
+        "oknum",
+        "pegawai",
+        "staf",
+        "staff",
+        "karyawan",
+        "honorer",
+        "pendamping",
+        "panitia",
+        "anggota",
+        "personel",
+        "operator",
+        "penjaga",
+        "jukir",
+        "berompi",
+        "berseragam",
+        "bagian",
+        "tim",
+        "pihak",
+        "asn",
+        "pak",
+        "bapak",
+    }
+)
+ACTOR_SPAN = 4
+# Actor nouns that are themselves an office's trade.
+SELF_NAMED = frozenset({"jukir"})
+# These end the actor's span: what the actor did, not who the actor is.
+_ACTOR_STOPS = frozenset(
+    {
+        "minta",
+        "meminta",
+        "memintai",
+        "tarik",
+        "menarik",
+        "bilang",
+        "kata",
+        "katanya",
+        "bayar",
+        "tagih",
+        "menagih",
+        "tapi",
+        "datang",
+        "nawarin",
+        "menawarkan",
+        "tawarkan",
+        "suruh",
+        "menyuruh",
+        "pungut",
+        "memungut",
+        "tidak",
+        "belum",
+    }
+)
+# What an actor does that makes them the one complained about.
+DEEDS = frozenset(
+    {
+        "minta",
+        "meminta",
+        "memintai",
+        "diminta",
+        "dimintai",
+        "tarik",
+        "menarik",
+        "ditarik",
+        "pungut",
+        "memungut",
+        "tagih",
+        "menagih",
+        "potong",
+        "memotong",
+        "palak",
+        "memalak",
+        "nawarin",
+        "menawarkan",
+        "tawarkan",
+        "uang",
+        "bayar",
+        "tahan",
+        "menahan",
+        "mempersulit",
+        "persulit",
+        # What the demanded money is called: "asal ada komitmen 10%", "uang pelicin".
+        "setoran",
+        "komitmen",
+        "pelicin",
+        "imbalan",
+        "fee",
+    }
+)
+_NOT_DONE = frozenset({"tidak", "belum", "bukan", "tanpa"})
+# "di kantor X ada staf ...": how far before the actor noun the office it sits in is looked for.
+_PLACE_LOOKBACK = 8
+_SEATS = frozenset({"kantor", "dinas", "badan", "loket"})
+# Words skipped inside an actor's span without ending it.
+_ACTOR_GLUE = frozenset(
+    {"dari", "di", "kantor", "dinas", "yang", "pakai", "dengan", "rompi", "ada", "seorang"}
+)
+
+
+# "di dinas X dimintai 150rb": the office named as where the demand was made is the actor's,
+# though no person is named.
+PASSIVE_DEEDS = frozenset(
+    {"dimintai", "diminta", "ditarik", "dipungut", "dipalak", "ditagih", "dikenai", "dikenakan"}
+)
+_PLACE_ROLE = "petugas"
+
+_TRIGGERS = NEGATIONS | LANDMARKS | _ALREADY | ACTORS | PASSIVE_DEEDS
+
+
+def weigh(
+    words: list[str], clauses: list[int], sentences: list[int]
+) -> tuple[tuple[float, ...], tuple[str, ...]]:
+    """Per word: its weight (how much it speaks of the complaint's point) and its actor role."""
+    count = len(words)
+    weights = [1.0] * count
+    roles = [""] * count
+    if not count:
+        return (), ()
+    _focus(words, sentences, weights)
+    triggers = _TRIGGERS
+    for index in [index for index, word in enumerate(words) if word in triggers]:
+        word = words[index]
+        if word in NEGATIONS:
+            _negation(words, clauses, index, weights)
+        elif word in LANDMARKS:
+            _mute_after(words, clauses, index, LANDMARK_SPAN, LANDMARK_WEIGHT, weights)
+        elif word in _ALREADY:
+            _already(words, clauses, index, weights)
+        elif word in ACTORS:
+            if _does_the_deed(words, sentences, index):
+                _actor(words, clauses, index, roles)
+        elif word in PASSIVE_DEEDS:
+            _demanded_at(words, clauses, index, roles, weights)
+    return tuple(weights), tuple(roles)
+
+
+def _focus(words: list[str], sentences: list[int], weights: list[float]) -> None:
+    """Words before the last turn ("tapi", "yang saya keluhkan") in a story of several
+    sentences are context."""
+    if not sentences or sentences[-1] == 0:
+        return  # one sentence: no story to weigh
+    start = None
+    focus = _FOCUS_WORDS
+    for index in [index for index, word in enumerate(words) if word in focus]:
+        word = words[index]
+        if word in _TURNS and index > 0:
+            start = index
+        elif word in _POINT_OPENERS and index > 0 and sentences[index - 1] != sentences[index]:
+            start = index  # "Masalahnya, ...", "Mohon ...": a sentence that states the point
+        elif word in ("yang", "masalahnya", "intinya", "keluhan"):
+            for phrase in _POINT_PHRASES:
+                if tuple(words[index : index + len(phrase)]) == phrase:
+                    start = index
+                    break
+    if start is None:
+        return
+    for index in range(start):
+        weights[index] = min(weights[index], CONTEXT_WEIGHT)
+
+
+def _negation(words, clauses, index, weights) -> None:
+    following = words[index + 1] if index + 1 < len(words) else ""
+    after = words[index + 2] if index + 2 < len(words) else ""
+    if following in _BACK_REFERENCES or (following in _NEGATED_TOPIC and after in _BACK_REFERENCES):
+        # "sudah saya bayar, bukan itu": the clause before is what it is not about.
+        _mute_clause_before(clauses, index, 0.0, weights, previous=True)
+        return
+    if following in _DECLINES:
+        # "kata dinas X bukan urusan mereka": the office in this sentence declined.
+        _mute_clause_before(clauses, index, 0.0, weights, previous=False, whole_sentence=True)
+        return
+    span = _NEGATED_TOPIC_SPAN if following in _NEGATED_TOPIC else NEGATION_SPAN
+    _mute_after(words, clauses, index, span, 0.0, weights)
+
+
+def _already(words, clauses, index, weights) -> None:
+    """'X sudah beres': mute X. 'sudah lapor ke polsek': mute the place tried."""
+    following = words[index + 1] if index + 1 < len(words) else ""
+    after = words[index + 2] if index + 2 < len(words) else ""
+    ends = (
+        index + 2 >= len(words)
+        or clauses[index + 2] != clauses[index]
+        or after
+        in (
+            "dari",
+            "sejak",
+        )
+    )
+    if following in _DONE or (following in _DONE_IF_CLAUSE_ENDS and ends):
+        _mute_clause_before(clauses, index, DONE_WEIGHT, weights, previous=False)
+        return
+    position = index + 1
+    if following in _TRIED_VERBS and following != "ke":
+        position += 1
+    if position < len(words) and words[position] in ("ke", "dengan") and following in _TRIED_VERBS:
+        _mute_after(words, clauses, position, _TRIED_SPAN, TRIED_WEIGHT, weights)
+
+
+def _mute_after(words, clauses, index, span, weight, weights) -> None:
+    clause = clauses[index]
+    for following in range(index + 1, min(index + 1 + span, len(words))):
+        if words[following] in _STOP_MUTING or clauses[following] != clause:
+            break
+        weights[following] = min(weights[following], weight)
+
+
+def _mute_clause_before(
+    clauses, index, weight, weights, *, previous: bool, whole_sentence: bool = False
+) -> None:
+    """Mute the words of this clause before ``index`` (and of the clause before, with
+    ``previous``; back to the start of the clause run with ``whole_sentence``)."""
+    clause = clauses[index]
+    first = index
+    while first > 0 and clauses[first - 1] == clause:
+        first -= 1
+    if previous or whole_sentence:
+        earlier = clauses[first - 1] if first > 0 else None
+        while first > 0 and clauses[first - 1] == earlier:
+            first -= 1
+    for position in range(first, index):
+        weights[position] = min(weights[position], weight)
+
+
+def _does_the_deed(words, sentences, index) -> bool:
+    """An actor counts when the same sentence says what they took, asked or held back."""
+    sentence = sentences[index]
+    for position in range(index + 1, len(words)):
+        if sentences[position] != sentence:
+            return False
+        if words[position] in DEEDS and words[position - 1] not in _NOT_DONE:
+            return True
+    return False
+
+
+def _actor(words, clauses, index, roles) -> None:
+    noun = words[index]
+    if noun in SELF_NAMED:
+        roles[index] = noun  # "jukir" names its office itself; "di pasar" is only the place
+        return
+    taken = 0
+    for following in range(index + 1, len(words)):
+        word = words[following]
+        if clauses[following] != clauses[index] or word in _ACTOR_STOPS or taken >= ACTOR_SPAN:
+            break
+        if word in _ACTOR_GLUE:
+            continue
+        roles[following] = roles[following] or noun
+        taken += 1
+    _actor_place(words, clauses, index, roles)
+
+
+def _actor_place(words, clauses, index, roles) -> None:
+    """'di kantor camat X ada staf yg minta ...': the office the actor sits in, said before
+    the noun in the same clause, is the actor's office too (not "di depan kantor": a landmark
+    is only where it happened, and the landmark rule has muted it already)."""
+    clause = clauses[index]
+    first = max(0, index - _PLACE_LOOKBACK)
+    for position in range(index - 2, first - 1, -1):
+        if clauses[position] != clause:
+            return
+        if words[position] in _SEATS and position > 0 and words[position - 1] == "di":
+            named = [at for at in range(position + 1, index) if words[at] not in _ACTOR_GLUE]
+            # Only the office's name between "kantor" and the noun: "di dinas X tapi oknum Y"
+            # or "di kantor X saya bertemu staf" say something else.
+            if len(named) > ACTOR_SPAN or any(words[at] in _TURNS for at in named):
+                return
+            for at in named:
+                roles[at] = roles[at] or words[index]
+            return
+
+
+def _demanded_at(words, clauses, index, roles, weights) -> None:
+    """'di kantor lurah saya dimintai uang': the office after the "di kantor/dinas/badan"
+    that opens this clause (up to the deed) is whose people asked; "di pasar", "di depan
+    kantor ..." only say where."""
+    clause = clauses[index]
+    for position in range(index - 1, max(-1, index - 1 - _PLACE_LOOKBACK), -1):
+        if clauses[position] != clause:
+            return
+        if words[position] != "di":
+            continue
+        if position + 1 >= index or words[position + 1] not in _SEATS:
+            return  # "di pasar", "di tepi jalan": where it happened, not whose office
+        taken = 0
+        for named in range(position + 1, index):
+            if taken >= ACTOR_SPAN or weights[named] <= 0:
+                break
+            if words[named] in _ACTOR_GLUE:
+                continue
+            roles[named] = roles[named] or _PLACE_ROLE
+            taken += 1
+        return

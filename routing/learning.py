@@ -1,0 +1,268 @@
+"""The learned part of routing: a linear model over the words of a complaint, kept as data.
+
+Staff corrections (every reassignment and reroute decision, ``RoutingFeedback``), the dev
+halves of the labelled sets and each office's duties (``routing.duties``) are examples; a
+multinomial logistic regression (scikit-learn, at training time only) learns a weight per word
+stem and office. The weights are written to ``routing/data/routing_model.json`` (no pickle)
+and read back here into plain dicts, so a decision needs no library (not even numpy) and no
+network: a sum of weights over the words the clause analysis kept, a softmax, and a blend with
+the rules' own points. The engine asks the model only where its rules are weak or unsure
+(``Model.sure``), and the reason names the words that weighed most.
+"""
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from math import exp, sqrt
+from pathlib import Path
+
+MODEL = Path(__file__).resolve().parent / "data" / "routing_model.json"
+TRIAGE = "triage"
+FORMAT = 1
+# Words below this weight (negated, already tried) say nothing of the office that must act.
+_MIN_WEIGHT = 0.2
+# Rule targets that are no office of the city: the model's "triage" class.
+_NOT_AN_OFFICE = ("@outside",)
+
+
+def features(words: Iterable[str], stems: Iterable[str], weights: Iterable[float]) -> dict:
+    """Stem -> weight (the strongest occurrence), L2-normalised; stopwords left out. The same
+    function serves training and deciding, so the two can never disagree. (``words`` is
+    accepted for symmetry with the analysis; stems carry the meaning.)"""
+    found: dict[str, float] = {}
+    get = found.get
+    for stem, weight in zip(stems, weights, strict=False):
+        if weight >= _MIN_WEIGHT and stem and weight > get(stem, 0.0):
+            found[stem] = weight
+    norm = sqrt(sum(value * value for value in found.values())) or 1.0
+    return {stem: value / norm for stem, value in found.items()}
+
+
+@dataclass(frozen=True)
+class Model:
+    """A trained model: per stem, the weights it adds to each class (sparse)."""
+
+    classes: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: Mapping[str, tuple[tuple[int, float], ...]]
+    blend: float  # share of the rules' points in the blended score
+    about: Mapping
+    sure: float = 0.6  # the rules decide alone from this confidence up
+    threshold: float = 0.15  # below this blended confidence: triage
+    threshold_alone: float = 0.3  # the same where no rule found anything
+
+    @classmethod
+    def from_data(cls, data: Mapping) -> "Model":
+        if data.get("format") != FORMAT:
+            raise ValueError(f"unknown routing model format {data.get('format')!r}")
+        return cls(
+            classes=tuple(data["classes"]),
+            bias=tuple(data["bias"]),
+            weights={
+                stem: tuple((int(index), float(weight)) for index, weight in pairs)
+                for stem, pairs in data["weights"].items()
+            },
+            blend=float(data["blend"]),
+            about=dict(data.get("about", {})),
+            sure=float(data["sure"]),
+            threshold=float(data["threshold"]),
+            threshold_alone=float(data["threshold_alone"]),
+        )
+
+    def probabilities(self, facts) -> tuple[list[float], dict[str, float]]:
+        """(probability per class, the known stems with their feature values)."""
+        exps, total, known = self._exps(facts)
+        return [value / total for value in exps], known
+
+    def _exps(self, facts) -> tuple[list[float], float, dict[str, float]]:
+        """The softmax's numerators and denominator, and the stems the model knows.
+
+        ``features`` inlined: this runs on a good share of all decisions, so the stems are
+        looked up in the model once, and normalised only when known."""
+        found: dict[str, float] = {}
+        get = found.get
+        for stem, weight in zip(facts.stems, facts.weights, strict=False):
+            if weight >= _MIN_WEIGHT and stem and weight > get(stem, 0.0):
+                found[stem] = weight
+        norm = sqrt(sum(value * value for value in found.values())) or 1.0
+        weights = self.weights
+        known = {}
+        scores = list(self.bias)
+        # Sparse: a word adds to the handful of classes it has a weight for (at most
+        # _KEEP_PER_STEM), so a decision is a few hundred additions in plain Python; a dense
+        # matrix product costs more in array set-up than it saves on this size.
+        for stem, value in found.items():
+            pairs = weights.get(stem)
+            if pairs is None:
+                continue
+            value /= norm
+            known[stem] = value
+            for index, weight in pairs:
+                scores[index] += weight * value
+        top = max(scores)
+        exps = [exp(score - top) for score in scores]
+        return exps, sum(exps), known
+
+    def predict(
+        self, facts, rule_scores: Mapping[str, float]
+    ) -> tuple[str, float, tuple[str, ...]] | None:
+        """(office code or TRIAGE, confidence, the words that decided), blending the model's
+        probabilities with the share of the rules' points."""
+        exps, total, known = self._exps(facts)
+        if not known and not rule_scores:
+            return None
+        keep = (1 - self.blend) / total
+        blended = [value * keep for value in exps]
+        points = {
+            (TRIAGE if target in _NOT_AN_OFFICE else target): score
+            for target, score in rule_scores.items()
+            if not target.startswith("@") or target in _NOT_AN_OFFICE
+        }
+        total = sum(points.values())
+        extra: dict[str, float] = {}  # rule targets the model has no class for
+        if total:
+            strength = min(1.0, max(points.values()) / 3.0)
+            for target, score in points.items():
+                share = self.blend * strength * score / total
+                index = self._class_index.get(target)
+                if index is None:
+                    extra[target] = share
+                else:
+                    blended[index] += share
+        confidence = max(blended)
+        best_index = blended.index(confidence)
+        best = self.classes[best_index]
+        if extra and max(extra.values()) > confidence:
+            best = max(extra, key=extra.get)
+            return best, extra[best], ()
+        return best, confidence, self._decisive_words(facts, known, best_index)
+
+    def _decisive_words(self, facts, known: Mapping[str, float], best_index) -> tuple[str, ...]:
+        """The words (as typed, after spelling is unified) that pulled most towards the class."""
+        rows = self._rows
+        pulls = [
+            (value * weight, stem)
+            for stem, value in known.items()
+            if (weight := rows[stem].get(best_index, 0.0)) > 0
+        ]
+        if not pulls:
+            return ()
+        decisive = [stem for _pull, stem in sorted(pulls, reverse=True)[:4]]
+        wanted = set(decisive)
+        surface: dict[str, str] = {}
+        for word, stem in zip(facts.words, facts.stems, strict=False):
+            if stem in wanted and stem not in surface:
+                surface[stem] = word
+        return tuple(surface.get(stem, stem) for stem in decisive)
+
+    @property
+    def _rows(self) -> dict[str, dict[int, float]]:
+        """Per stem, class -> weight: one look-up for "how much did this word pull there"."""
+        cached = self.__dict__.get("_weights_by_class")
+        if cached is None:
+            cached = {stem: dict(pairs) for stem, pairs in self.weights.items()}
+            self.__dict__["_weights_by_class"] = cached
+        return cached
+
+    @property
+    def _class_index(self) -> dict[str, int]:
+        cached = self.__dict__.get("_classes_by_label")
+        if cached is None:
+            cached = {label: index for index, label in enumerate(self.classes)}
+            self.__dict__["_classes_by_label"] = cached
+        return cached
+
+
+def model_load(path: Path = MODEL) -> Model | None:
+    """The stored model, or None when there is none yet (the rules then decide alone)."""
+    if not path.exists():
+        return None
+    return Model.from_data(json.loads(path.read_text(encoding="utf-8")))
+
+
+# Per stem only its strongest class weights are kept, and none below _SMALLEST: a decision adds
+# a handful of numbers per word, not one per office (speed); 5-fold cross-validation on the dev
+# halves showed no loss down to 0.25 (and a loss from 0.35, or when keeping only 5 per stem).
+_SMALLEST = 0.2
+_KEEP_PER_STEM = 10
+# Chosen by 5-fold cross-validation on the dev halves (rules + model, both sets).
+REGULARISATION = 10.0
+BLEND = 0.6
+SURE = 0.6
+THRESHOLD = 0.15
+THRESHOLD_ALONE = 0.3
+
+
+def model_train(
+    examples: list[tuple[dict, str]],
+    *,
+    blend: float = BLEND,
+    regularisation: float = REGULARISATION,
+    sure: float = SURE,
+    threshold: float = THRESHOLD,
+    threshold_alone: float = THRESHOLD_ALONE,
+    about=None,
+) -> dict:
+    """Fit the model on (features, label) pairs; its data, ready to be written as JSON."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([found for found, _label in examples])
+    labels = [label for _found, label in examples]
+    classifier = LogisticRegression(C=regularisation, max_iter=2000)
+    classifier.fit(matrix, labels)
+    classes = [str(label) for label in classifier.classes_]
+    coefficients = classifier.coef_
+    if len(classes) == 2:  # a binary fit has one row: the second class against the first
+        coefficients = [-coefficients[0], coefficients[0]]
+    weights: dict[str, list] = {}
+    for column, stem in enumerate(vectorizer.get_feature_names_out()):
+        pairs = sorted(
+            (
+                [row, round(float(coefficients[row][column]), 3)]
+                for row in range(len(classes))
+                if abs(coefficients[row][column]) >= _SMALLEST
+            ),
+            key=lambda pair: -abs(pair[1]),
+        )[:_KEEP_PER_STEM]
+        if pairs:
+            weights[str(stem)] = pairs
+    intercepts = classifier.intercept_
+    if len(classes) == 2:
+        intercepts = [-intercepts[0], intercepts[0]]
+    return {
+        "format": FORMAT,
+        "about": dict(about or {}),
+        "classes": classes,
+        "bias": [round(float(value), 4) for value in intercepts],
+        "blend": blend,
+        "sure": sure,
+        "threshold": threshold,
+        "threshold_alone": threshold_alone,
+        "weights": weights,
+    }
+
+
+def model_save(data: Mapping, path: Path = MODEL) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def case_features(text: str) -> dict:
+    from routing.text import analyze
+
+    analysis = analyze(text)
+    return features(analysis.words, analysis.stems, analysis.weights)
+
+
+def duty_examples(opds: Iterable[str]) -> list[tuple[dict, str]]:
+    """Each office's duty phrases as short examples of that office (every office learnable)."""
+    from routing.duties import duties
+
+    known = set(opds)
+    return [
+        (case_features(phrase), code)
+        for code, phrases in duties().items()
+        if code in known
+        for phrase in phrases
+    ]

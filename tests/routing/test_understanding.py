@@ -1,0 +1,312 @@
+"""Routing that understands who did what, table-tested on the city's default rules, duties and
+learned model, without a database (the files ``routing_rules()`` would load after
+``load_directory``).
+
+One table per kind of hard complaint: the actor decides; negations and redirections; the point
+of a long story; services no admin rule names (every office reachable); Bengkulu Malay and chat
+spelling. And the explanation: it names the actor and the decisive words, and what was only
+mentioned.
+"""
+
+import pytest
+
+from routing import engine
+from routing.duties import LOCAL, duties
+from routing.text import analyze
+from tests.bench.bench_routing import rules_from_files
+
+pytestmark = pytest.mark.embedded_only
+
+RULES = rules_from_files(threshold=0.4)
+RULES_ALONE = RULES.with_model(None)
+
+
+def decide(text: str, category: str = "pungli", rules=RULES, kelurahan=None) -> engine.Decision:
+    analysis = analyze(text)
+    return engine.route(
+        engine.Facts(
+            category=category,
+            description=text,
+            kelurahan=kelurahan,
+            words=analysis.words,
+            stems=analysis.stems,
+            weights=analysis.weights,
+            roles=analysis.roles,
+        ),
+        rules,
+    )
+
+
+# --- Who did it decides --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a parking attendant in front of another office's building: parking
+        ("antri di kantor dukcapil, jukir di halamannya narik 5rb tanpa karcis", "DISHUB"),
+        # uniformed officers of one agency, demanding money "about" another's business
+        (
+            "lapak sy terdaftar di dinas pariwisata tapi oknum satpol pp minta 30rb tiap malam",
+            "SATPOLPP",
+        ),
+        (
+            "pedagang pasar didatangi petugas berompi dishub, mereka narik uang keamanan 5rb",
+            "DISHUB",
+        ),
+        # a clerk of one office offering to "help" with another office's document for a fee
+        (
+            "pegawai disnaker yg urus kartu kuning nawarin bantu urus akta lahir di capil 200rb",
+            "DISNAKER",
+        ),
+        # the office of the employee, not the employee's kind ("pegawai" is no BKPSDM matter)
+        ("pegawai perpustakaan daerah minta 50rb buat kartu anggota", "DISARPUS"),
+        # the person who is said not to have asked is not the actor
+        (
+            "penyuluh kb minta 50rb per orang utk pasang implan, orang puskesmas tidak minta apa2",
+            "DP3AP2KB",
+        ),
+    ],
+)
+def test_the_office_of_the_actor_answers(text, expected):
+    decision = decide(text)
+    assert decision.opd == expected, decision.reason
+    assert "INSPEKTORAT" in decision.oversight
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the office the actor sits in, said before the noun
+        (
+            "di kantor camat selebar ada staf yang bilang bisa bikinin nib di oss asal bayar 250rb",
+            "KEC-SELEBAR",
+        ),
+        # no person named: the office where the money was asked for, not the one whose
+        # document it was
+        (
+            "urus sertifikat laik higiene di dinas kesehatan, di kantor dinas pariwisata sy "
+            "dimintai 300rb",
+            "DISPAR",
+        ),
+        # ... but a market or a roadside is where it happened, not whose office
+        ("parkir di pasar minggu ditarik 5rb sama jukir tanpa karcis", "DISHUB"),
+        # what the demanded money is called ("fee", "komitmen") is the deed too
+        (
+            "proyek drainase di gang kami, tapi staf dinas perkim bilang bisa dikerjakan duluan "
+            "asal ada fee 10%",
+            "DISPERKIMTAN",
+        ),
+    ],
+)
+def test_the_actor_office_is_found_where_the_actor_sits_or_the_demand_was_made(text, expected):
+    decision = decide(text)
+    assert decision.opd == expected, decision.reason
+    assert "INSPEKTORAT" in decision.oversight
+
+
+def test_the_actor_noun_itself_is_no_office_topic():
+    # "pegawai" is said of every office's people: not a BKPSDM matter when it names the actor
+    decision = decide("pegawai bagian aset minta 2 juta")
+    assert decision.opd != "BKPSDM", decision.reason
+
+
+def test_an_office_named_before_a_turn_is_not_the_actor_seat():
+    analysis = analyze("lapak sy terdaftar di dinas pariwisata tapi oknum satpol pp minta 30rb")
+    roles = dict(zip(analysis.words, analysis.roles, strict=True))
+    assert roles["pariwisata"] == ""
+    assert roles["satpol"] == "oknum"
+
+
+def test_the_explanation_names_the_actor_and_what_was_only_mentioned():
+    decision = decide("antri di kantor dukcapil, jukir di halamannya narik 5rb tanpa karcis")
+    assert decision.opd == "DISHUB"
+    decision = decide("lapak sy terdaftar di dinas pariwisata tapi oknum satpol pp minta 30rb")
+    assert decision.reason.startswith("Oknum Satuan Polisi Pamong Praja meminta uang (kata ")
+    assert "→ Satuan Polisi Pamong Praja" in decision.reason
+    assert "disebut, tetapi bukan pelakunya" in decision.reason
+    assert "'pariwisata'" in decision.reason or "'dinas pariwisata'" in decision.reason
+    assert decision.rule == engine.RULE_TEXT
+    assert len(decision.reason) <= 500
+
+
+def test_an_actor_without_a_deed_does_not_decide():
+    # "petugas pasar" received a legal payment; the one who asked for money is the dishub man
+    decision = decide(
+        "petugas berompi dishub narik 10rb uang keamanan. retribusi sudah bayar ke petugas pasar"
+    )
+    assert decision.opd == "DISHUB"
+
+
+# --- Negation and redirection --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        (
+            "bukan soal parkir di depan sekolah, tapi sampah di gang kami tidak diangkut",
+            "delay",
+            "DLH",
+        ),
+        (
+            "KTP sudah beres. Yang saya keluhkan jalan depan rumah berlubang 3 bulan",
+            "delay",
+            "PUPR",
+        ),
+        (
+            "sy udh ke disnaker, katanya bukan urusan mereka karena sy PNS. kenaikan pangkat sy "
+            "tidak diproses 8 bulan",
+            "delay",
+            "BKPSDM",
+        ),
+        (
+            "pajak bumi dan bangunan sudah saya bayar, bukan itu. sewa tanah aset pemkot yg "
+            "kami pakai dinaikkan petugas tanpa dasar",
+            "pungli",
+            "BPKAD",
+        ),
+    ],
+)
+def test_what_is_negated_or_done_does_not_decide(text, category, expected):
+    decision = decide(text, category)
+    assert decision.opd == expected, decision.reason
+
+
+def test_a_negated_office_is_said_to_be_only_mentioned():
+    decision = decide("bukan soal parkir, tapi sampah di gang kami tidak diangkut", "delay")
+    assert decision.opd == "DLH"
+    assert "'parkir' disebut, tetapi bukan yang dikeluhkan" in decision.reason
+
+
+# --- The point of a long story -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        (
+            "Anak saya baru lahir bulan lalu, akta kelahirannya alhamdulillah sudah keluar. "
+            "Suami saya kerja di luar kota. Kami sudah lapor ke RT dan ke kelurahan. "
+            "Tapi yang saya keluhkan imunisasi di puskesmas selalu ditunda, vaksinnya kosong.",
+            "delay",
+            "DINKES",
+        ),
+        (
+            "Tahun lalu kami urus KK di dukcapil, lancar. Bulan ini kami pindah ke rumah baru. "
+            "Listrik sudah pasang. Masalahnya truk sampah tidak pernah lewat, sampah menumpuk.",
+            "delay",
+            "DLH",
+        ),
+    ],
+)
+def test_the_request_at_the_end_outweighs_the_story(text, category, expected):
+    decision = decide(text, category)
+    assert decision.opd == expected, decision.reason
+
+
+# --- Services no admin rule names: every office is reachable -------------------------------------
+
+
+def every_office():
+    return sorted(code for code in duties() if code != LOCAL)
+
+
+@pytest.mark.parametrize("code", every_office())
+def test_every_office_is_reachable_by_its_duties_alone(code):
+    phrase = " dan ".join(duties()[code][:2])
+    decision = decide(f"{phrase} lambat sekali, sudah 2 bulan tidak ada kabar", "delay")
+    assert decision.opd == code, f"{phrase!r}: {decision.reason}"
+
+
+def test_the_duties_cover_every_office_of_the_directory():
+    kecamatan = {code for code in RULES.opds if code.startswith("KEC-")}
+    assert set(every_office()) | kecamatan == set(RULES.opds)
+    assert len(RULES.opds) == 40
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "buku register tanah lama dari kantor kelurahan katanya sudah diserahkan ke kantor "
+            "arsip, permohonan salinan sy 6 minggu belum dijawab",
+            "DISARPUS",
+        ),
+        (
+            "usulan jalan lingkungan sudah dibahas di musyawarah kelurahan dan kecamatan, tapi "
+            "badan perencanaan kota tidak mau menunjukkan daftar usulan",
+            "BAPPEDA",
+        ),
+    ],
+)
+def test_an_unnamed_kelurahan_visited_on_the_way_leaves_the_named_office(text, expected):
+    # The rules alone: the kelurahan without a name is where the citizen went first.
+    decision = decide(text, "delay", rules=RULES_ALONE)
+    assert decision.opd == expected, decision.reason
+
+
+def test_a_kecamatan_office_is_reached_through_the_place():
+    decision = decide(
+        "surat keterangan ahli waris di kelurahan sawah lebar tidak diproses", "delay"
+    )
+    assert decision.opd == "KEC-RATU-AGUNG", decision.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sudah setahun usulan pengaspalan di musrenbang tidak pernah masuk anggaran", "BAPPEDA"),
+        ("permohonan informasi publik ke ppid tidak dijawab 30 hari kerja", "DISKOMINFO"),
+        ("izin penelitian untuk skripsi sudah 3 minggu belum keluar rekomendasinya", "KESBANGPOL"),
+        ("salinan arsip lama tahun 1985 tidak kunjung diberikan", "DISARPUS"),
+    ],
+)
+def test_unnamed_services_are_routed_by_duties(text, expected):
+    decision = decide(text, "delay")
+    assert decision.opd == expected, decision.reason
+
+
+# --- Bengkulu Malay and chat spelling ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        ("pak satpol tu datang ke lapak kami mintak 50rb kato nyo uang aman", "pungli", "SATPOLPP"),
+        ("jukir di pasar minggu tu mintak duo ribu dak ado karcis nyo", "pungli", "DISHUB"),
+        ("sy dsuruh byr 100rb utk ktp udh 2 bln blm jdi2 bgt lamo nian", "pungli", "DUKCAPIL"),
+        ("apo gunonyo lapor kalu sampah di gang kami dak diangkut tigo minggu", "delay", "DLH"),
+    ],
+)
+def test_dialect_and_chat_spelling_route_like_standard_indonesian(text, category, expected):
+    decision = decide(text, category)
+    assert decision.opd == expected, decision.reason
+
+
+# --- Rules and model together --------------------------------------------------------------------
+
+
+def test_sure_rules_decide_without_the_model():
+    decision = decide("jukir minta 10rb tanpa karcis")
+    assert decision.rule == engine.RULE_TEXT
+    assert decision == decide("jukir minta 10rb tanpa karcis", rules=RULES_ALONE)
+
+
+def test_the_model_decides_where_the_rules_are_unsure_and_names_its_words():
+    text = "uang jaminan lelang mobil bekas pemkot belum dikembalikan"
+    alone = decide(text, "delay", rules=RULES_ALONE)
+    decision = decide(text, "delay")
+    assert alone.opd is None  # the rules alone: "lelang" is not enough for an office
+    assert decision.opd == "BPKAD", decision.reason
+    assert decision.rule == engine.RULE_MODEL
+    assert decision.matched and all(isinstance(word, str) for word in decision.matched)
+    assert "'" in decision.reason and "→ Badan Pengelolaan Keuangan dan Aset Daerah" in (
+        decision.reason
+    )
+
+
+def test_bare_money_words_are_left_to_the_coordinator():
+    decision = decide("dimintai uang")
+    assert decision.opd is None and decision.status == engine.TRIAGE
+    assert decision.oversight == ("INSPEKTORAT",)
