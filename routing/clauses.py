@@ -16,6 +16,8 @@ each one came from) and returns, per word:
 Pure Python, a single pass or two over the words: the routing engine's speed depends on it.
 """
 
+from itertools import compress
+
 # A negation and what it covers: "bukan soal parkir" mutes a few words; "bukan soal/masalah"
 # reaches to the end of the clause; "bukan itu" refers back to the clause before.
 NEGATIONS = frozenset({"bukan", "selain"})
@@ -200,8 +202,8 @@ def weigh(
     if not count:
         return (), ()
     _focus(words, sentences, weights)
-    triggers = _TRIGGERS
-    for index in [index for index, word in enumerate(words) if word in triggers]:
+    # Only the few trigger words do anything; they are picked out at C speed.
+    for index in compress(range(count), map(_TRIGGERS.__contains__, words)):
         word = words[index]
         if word in NEGATIONS:
             _negation(words, clauses, index, weights)
@@ -223,8 +225,7 @@ def _focus(words: list[str], sentences: list[int], weights: list[float]) -> None
     if not sentences or sentences[-1] == 0:
         return  # one sentence: no story to weigh
     start = None
-    focus = _FOCUS_WORDS
-    for index in [index for index, word in enumerate(words) if word in focus]:
+    for index in compress(range(len(words)), map(_FOCUS_WORDS.__contains__, words)):
         word = words[index]
         if word in _TURNS and index > 0:
             start = index

@@ -55,6 +55,7 @@ LOCAL_OFFICE = "@local"  # target of a rule about "the kelurahan/kecamatan offic
 OUTSIDE = "@outside"  # target of a rule about what is not the city's (SIM, SMA, PLN, ...)
 _KELURAHAN_CUES = frozenset({"kelurahan", "lurah"})
 _KECAMATAN_CUES = frozenset({"kecamatan", "camat"})
+_PLACE_CUES = _KELURAHAN_CUES | _KECAMATAN_CUES
 # "kecamatan selebar" names a place; "camat selebar" names a person, whose office may be meant.
 _PLACE_ONLY_CUES = frozenset({"kelurahan", "kecamatan"})
 
@@ -217,11 +218,12 @@ def route(facts: Facts, rules: Rules) -> Decision:
         or _match_text(facts, rules)
         or _no_match()
     )
-    primary = _oversight_opd(facts, rules, WHEN_INVOLVES_HEAD, MODE_PRIMARY)
     walled = None
-    if facts.involves_head and primary:
-        walled = match.opd if match.opd != primary else None
-        match = _bypass_head(match, primary, rules)
+    if facts.involves_head:  # the primary oversight office matters only then
+        primary = _oversight_opd(facts, rules, WHEN_INVOLVES_HEAD, MODE_PRIMARY)
+        if primary:
+            walled = match.opd if match.opd != primary else None
+            match = _bypass_head(match, primary, rules)
     copies = tuple(
         rule.opd
         for rule in rules.oversight
@@ -552,6 +554,8 @@ def _place(facts: Facts, rules: Rules, index: _TextIndex) -> tuple[tuple[str, st
     area = rules.areas.get(facts.kelurahan or "")
     found = (area.code, area.kecamatan) if area else None
     words = facts.words
+    if _PLACE_CUES.isdisjoint(words):
+        return (found or ("", "")), frozenset()  # most texts: no place named
     muted = set()
     for position, word in enumerate(words[:-1]):
         if word in _KELURAHAN_CUES:

@@ -153,6 +153,8 @@ class Model:
         for word, stem in zip(facts.words, facts.stems, strict=False):
             if stem in wanted and stem not in surface:
                 surface[stem] = word
+                if len(surface) == len(wanted):
+                    break  # every decisive stem has its word: the rest cannot change it
         return tuple(surface.get(stem, stem) for stem in decisive)
 
     @property

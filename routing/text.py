@@ -223,7 +223,6 @@ _VARIANTS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {
 for _words_from, _words_to in sorted(_VARIANTS.items(), key=lambda item: -len(item[0])):
     _VARIANTS_BY_FIRST.setdefault(_words_from[0], []).append((_words_from, _words_to))
 _VARIANT_FIRSTS = frozenset(_VARIANTS_BY_FIRST)
-_MONEY_WORDS = ("ribu", "rebu", "juta")
 
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -244,11 +243,15 @@ _MULTIPLIERS = {
 }
 # The number starts after "rp" (also written "Rp10.000", without a space) or after a non-word
 # character that does not join it to more digits: a date "12/05/2024", a code "17.71.06.1006".
-# The leading look-ahead lets the engine skip, at one test each, the letters no amount starts
-# with (most of the text) before it tries the look-behinds.
+# The pattern opens with a character class ("r" or a digit) that it consumes: the regex engine
+# then jumps from one such character to the next at C speed, skipping the letters no amount
+# starts with (most of the text), and only there tries the look-behinds, which look back past
+# the consumed character. Groups: (number after "rp", first digit, rest of the number, unit);
+# a bare number is its first digit + the rest (``extract_amounts`` joins them).
 _AMOUNT = re.compile(
-    r"(?=[r\d])(?:\brp\.?\s*|(?<![a-z0-9_/])(?<!\d[.,]))"
-    r"(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d{1,2})?)\s*(ribu|rebu|rb|k|juta|jeti|jt)?\b"
+    r"[r\d](?:(?<=r)(?<!\wr)p\.?\s*(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d{1,2})?)"
+    r"|(?<=(\d))(?<![a-z0-9_/]\d)(?<!\d[.,]\d)(\d{0,2}(?:[.,]\d{3})+|\d*(?:[.,]\d{1,2})?))"
+    r"\s*(ribu|rebu|rb|k|juta|jeti|jt)?\b"
 )
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 _NUMBER_WORDS = {
@@ -266,6 +269,12 @@ _NUMBER_WORDS = {
     "sebelas": 11,
     "seratus": 100,
 }
+# A number word as ``_amounts_in_words`` reads it (a whole word), or "seribu"/"sejuta"
+# anywhere, which it splits into "satu ribu"/"satu juta".
+_SPELLED_NUMBER = re.compile(
+    r"(?<![a-z0-9])(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?![a-z0-9])"
+    r"|seribu|sejuta"
+)
 
 # Re-exported: the weights' meaning is the clause module's (tests and callers import them here).
 LANDMARK_WEIGHT = clauses.LANDMARK_WEIGHT
@@ -345,7 +354,8 @@ def fold(text: str) -> str:
 def extract_amounts(folded: str) -> tuple[int, ...]:
     """Rupiah amounts written with digits (and a unit or thousands dots) or in words."""
     found = []
-    for number, unit in _AMOUNT.findall(folded):
+    for after_rp, first_digit, rest, unit in _AMOUNT.findall(folded):
+        number = after_rp or first_digit + rest
         value = _parse_number(number, has_unit=bool(unit))
         if value is None:
             continue
@@ -355,7 +365,11 @@ def extract_amounts(folded: str) -> tuple[int, ...]:
             continue  # a small number or a decimal without a unit: a date, a time, a count
         if 0 < value <= 10_000_000_000:
             found.append(int(value))
-    if any(word in folded for word in _MONEY_WORDS):  # the words parser is the slow part
+    # The words parser is the slow part, and it finds an amount only where a scale word and a
+    # number word are both written ("10 ribu" with digits alone is the regex's).
+    if ("ribu" in folded or "rebu" in folded or "juta" in folded) and _SPELLED_NUMBER.search(
+        folded
+    ):
         found.extend(_amounts_in_words(folded))
     return tuple(dict.fromkeys(found))
 
