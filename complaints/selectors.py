@@ -136,6 +136,16 @@ def complaint_get_for_staff(*, user, reference: str) -> Complaint:
     return complaint
 
 
+def complaint_get_for_reporter(*, pk: int) -> Complaint:
+    """The receipt holder's complaint read afresh (the live tracking page's case box): the caller
+    opened it with the receipt, by ``complaint_get_by_receipt``; this only re-reads that one."""
+    return (
+        Complaint.objects.select_related("service", "opd", "kelurahan__kecamatan", "reported_opd")
+        .prefetch_related("oversight")
+        .get(pk=pk)
+    )
+
+
 def complaint_get_after_action(*, complaint: Complaint) -> Complaint:
     """The complaint as a staff action left it, for the user who just acted on it.
 

@@ -14,7 +14,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from complaints.models import Complaint, Status
-from complaints.selectors import complaint_delay_check, complaint_fee_check
+from complaints.selectors import (
+    complaint_delay_check,
+    complaint_fee_check,
+    complaint_get_for_reporter,
+)
 
 CASE_TEMPLATE = "frontend/_case.html"
 
@@ -48,11 +52,7 @@ def state_message(complaint_pk: int, language: str) -> dict:
     ``language`` (the page's) from the complaint as it is in the database now."""
     # Read afresh: the socket's copy is as old as the socket, and a reassignment changes the
     # office and its oversight copies.
-    complaint = (
-        Complaint.objects.select_related("service", "opd", "kelurahan__kecamatan")
-        .prefetch_related("oversight")
-        .get(pk=complaint_pk)
-    )
+    complaint = complaint_get_for_reporter(pk=complaint_pk)
     with translation.override(language_or_default(language)):
         case = render_to_string(CASE_TEMPLATE, case_context(complaint))
     return {"type": "state", **reporter_actions(complaint), "case": case}
