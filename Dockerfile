@@ -9,7 +9,8 @@
 # else's): an address or network, e.g. -e PORTAL_TRUSTED_PROXIES=10.0.0.2 (empty: none).
 # SECRET_KEY must be set and kept: receipts are keyed hashes derived from it. More than one
 # worker (WEB_CONCURRENCY > 1) needs REDIS_URL (the in-memory channel layer is single-process).
-# Background jobs run as their own containers from the same image (see README, "Production").
+# Background jobs run as their own containers from the same image: compose.yaml runs the whole
+# topology (release job, web, outbox publisher, clocks, notifier), as the Procfile does locally.
 
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -33,8 +34,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORTAL_TRUSTED_PROXIES="" \
     WEB_CONCURRENCY=1
 RUN adduser --system --group --home /app --no-create-home app \
-    && mkdir -p /data/media /app \
-    && chown -R app:app /data \
+    && mkdir -p /data/media /app /run/portal-metrics \
+    && chown -R app:app /data /run/portal-metrics \
     && chmod 0700 /data /data/media
 COPY --from=build /opt/venv /opt/venv
 COPY --from=build --chown=root:app /app /app
@@ -51,4 +52,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # --log-level warning: uvicorn logs each websocket handshake with the client address at INFO.
 CMD ["uvicorn", "config.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
      "--no-access-log", "--log-level", "warning", "--ws-per-message-deflate", "false", \
-     "--no-proxy-headers", "--lifespan", "on", "--no-server-header"]
+     "--no-proxy-headers", "--lifespan", "on", "--no-server-header", \
+     "--timeout-graceful-shutdown", "3"]

@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
-.PHONY: run test test-services lint bench venv venv-dev messages lock clean
+.PHONY: run prod-local test test-services lint bench venv venv-dev messages lock clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,15 +39,51 @@ is_true = $(filter 1 true yes on,$(shell printf '%s' '$(1)' | tr '[:upper:]' '[:
 ## make run: migrate, load the directory and demo accounts, serve HTTP + websockets on :8000
 ## (the demo: DEBUG on unless DEBUG=false is given, which then needs SECRET_KEY, collects the
 ## static files, and creates no demo account unless DEMO=true). Plain http: no https redirect.
+## REGION=13.71 make run: another kabupaten/kota's demo (region_init), in its own SQLite file.
+REGION ?= 17.71
+ifneq ($(REGION),17.71)
+ifndef DATABASE_URL
+run: export DATABASE_URL = sqlite:///$(CURDIR)/var/db-$(REGION).sqlite3
+endif
+endif
 run: export DEBUG ?= true
 run: export PORTAL_SSL_REDIRECT ?= false
+run: export REGION := $(REGION)
 run: venv
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_directory
+	$(if $(filter 17.71,$(REGION)),$(BIN)/python manage.py load_directory,\
+		$(BIN)/python manage.py region_init $(REGION) --keep)
 	$(if $(call is_true,$(DEBUG)),,$(BIN)/python manage.py collectstatic --noinput)
 	$(if $(call is_true,$(DEBUG))$(call is_true,$(DEMO)),$(BIN)/python manage.py seed_demo \
 		$(if $(call is_true,$(DEBUG)),,--force))
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+## make prod-local: the production topology of the Procfile on this machine, under honcho: the
+## release step, two uvicorn workers on http://$(HOST):$(PORT)/ (DEBUG off, demo accounts on),
+## outbox publisher, clocks and notifier as their own processes, on PostgreSQL (DATABASE_URL,
+## created if missing), Redis (REDIS_URL) and a local S3 server (moto) for the evidence.
+## SECRET_KEY and PORTAL_METRICS_TOKEN, unless given, are made once in var/prod-local/secrets.env.
+## Ctrl+C (or SIGTERM to honcho) stops every process.
+prod-local: export DEBUG := false
+prod-local: export DEMO ?= true
+prod-local: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/laporpungli_prod
+prod-local: export REDIS_URL ?= redis://127.0.0.1:6379/5
+prod-local: export PORTAL_DB_POOL ?= true
+prod-local: export PORTAL_SSL_REDIRECT ?= false
+prod-local: export UVICORN_HOST ?= $(HOST)
+prod-local: export UVICORN_PORT ?= $(PORT)
+prod-local: export PORTAL_BASE_URL ?= http://$(HOST):$(PORT)
+prod-local: export PORTAL_S3_PORT ?= 9000
+prod-local: export PORTAL_S3_BUCKET ?= laporpungli-evidence
+prod-local: export PORTAL_S3_ENDPOINT_URL ?= http://127.0.0.1:$(PORTAL_S3_PORT)
+prod-local: export PORTAL_S3_REGION ?= us-east-1
+prod-local: export AWS_ACCESS_KEY_ID ?= prod-local
+prod-local: export AWS_SECRET_ACCESS_KEY ?= prod-local
+prod-local: export PROMETHEUS_MULTIPROC_DIR ?= $(CURDIR)/var/prod-local/metrics
+prod-local: export PATH := $(CURDIR)/$(BIN):$(PATH)
+prod-local: venv-dev
+	$(BIN)/python -m config.prodlocal var/prod-local/honcho.env
+	$(BIN)/honcho --no-colour -f Procfile -e var/prod-local/honcho.env start
 
 ## make test: the whole suite on the embedded default (SQLite, in-memory channel layer)
 test: venv-dev

@@ -4,7 +4,18 @@ from django.http import JsonResponse
 from django.urls import path, re_path
 from django.utils.translation import gettext as _
 
-from api.apis import audit, complaints, directory, exports, integrity, public, routing, staff, stats
+from api.apis import (
+    audit,
+    complaints,
+    directory,
+    exports,
+    integrity,
+    public,
+    publication,
+    routing,
+    staff,
+    stats,
+)
 from complaints import converters  # noqa: F401  (registers <reference:> and <code:>)
 
 app_name = "api"
@@ -86,6 +97,11 @@ urlpatterns = [
         "staff/complaints/<reference:reference>/summary/",
         staff.StaffPublicSummaryApi.as_view(),
         name="staff-complaint-summary",
+    ),
+    path(
+        "staff/complaints/<reference:reference>/public-summary/",
+        publication.StaffSummaryPublishApi.as_view(),
+        name="staff-complaint-public-summary",
     ),
     path(
         "staff/complaints/<reference:reference>/legal-hold/",

@@ -402,6 +402,7 @@ class ComplaintActions:
     merge: bool
     public_summary: bool
     legal_hold: bool  # set or lift the legal hold
+    publish_summary: bool = False  # approve the Open311 feed's summary (may_publish_summary)
 
 
 def complaint_actions(user, complaint: Complaint) -> ComplaintActions:
@@ -427,7 +428,26 @@ def complaint_actions(user, complaint: Complaint) -> ComplaintActions:
         merge=may(Action.MERGE) and complaint.is_open,
         public_summary=may(Action.PUBLIC_SUMMARY),
         legal_hold=may(Action.LEGAL_HOLD),
+        publish_summary=may_publish_summary(user, complaint),
     )
+
+
+def may_publish_summary(user, complaint: Complaint) -> bool:
+    """Who approves the summary the Open311 feed publishes: the complaint desk, the Inspektorat
+    or an admin; for pungli only the Inspektorat or an admin. Never an account of an office the
+    complaint is about (handling it, named by the reporter, or walled off): the accused office
+    cannot whitewash its own case in public. The caller has checked the scope."""
+    roles = complaint_roles(user, complaint)
+    if Role.ADMIN in roles:
+        return True
+    account = account_of(user)
+    concerned = {complaint.opd_id, complaint.reported_opd_id, complaint.walled_opd_id} - {None}
+    if Role.OPD in roles or account.opd_id in concerned:
+        return False
+    approvers = {Role.OVERSIGHT}
+    if complaint.category != Category.PUNGLI:
+        approvers.add(Role.COORDINATOR)
+    return bool(roles & approvers)
 
 
 def reroute_requests_to_decide(user) -> QuerySet[RerouteRequest]:

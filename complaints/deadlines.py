@@ -1,9 +1,12 @@
-"""Working days in WIB: weekends, Indonesian public holidays and cuti bersama are days off.
+"""Working days in the region's local time: weekends, Indonesian public holidays and cuti
+bersama are days off.
 
 Public holidays and the national cuti bersama come from the ``holidays`` package; the city adds
 its own days off (``DayOff`` rows) and they are passed in as ``extra_days_off``.
-A deadline of N working days ends at the close (23:59:59 WIB) of the Nth working day after the
-day the clock starts; the starting day itself never counts.
+A deadline of N working days ends at the close (23:59:59 local time) of the Nth working day after
+the day the clock starts; the starting day itself never counts. Local time is the current time
+zone: the region's (WIB, WITA or WIT) during a request (``frontend.middleware``), the settings'
+``TIME_ZONE`` otherwise, so a WITA region's days end at 23:59:59 WITA.
 """
 
 from collections.abc import Iterable
@@ -12,6 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.utils import timezone
 
 WIB = ZoneInfo("Asia/Jakarta")
 _END_OF_DAY = time(23, 59, 59)
@@ -33,14 +37,16 @@ class WorkingCalendar:
         )
 
     def add_working_days(self, start: datetime, days: int) -> datetime:
-        """The end of the ``days``-th working day after ``start`` (an aware datetime), in WIB."""
-        day = start.astimezone(WIB).date()
+        """The end of the ``days``-th working day after ``start`` (an aware datetime), in local
+        time."""
+        zone = timezone.get_current_timezone()
+        day = start.astimezone(zone).date()
         remaining = days
         while remaining > 0:
             day += timedelta(days=1)
             if self.is_working_day(day):
                 remaining -= 1
-        return datetime.combine(day, _END_OF_DAY, tzinfo=WIB)
+        return datetime.combine(day, _END_OF_DAY, tzinfo=zone)
 
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 when end <= start)."""
@@ -54,4 +60,5 @@ class WorkingCalendar:
 
 
 def wib_date(moment: datetime) -> date:
-    return moment.astimezone(WIB).date()
+    """The local calendar day of ``moment`` (WIB, or the region's zone; see above)."""
+    return moment.astimezone(timezone.get_current_timezone()).date()

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from complaints.access import complaint_group, event_staff_groups, hour_of, opd_group
 from complaints.models import Complaint, Event
+from config import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -78,23 +79,38 @@ def events_send(events: list[Event], *, left_opds: dict[int, str] | None = None)
     reporter's group the events for the reporter, each staff group one summary per complaint,
     of the latest event it may read (``complaints.access.event_staff_groups``)."""
     left_opds = left_opds or {}
-    send = async_to_sync(get_channel_layer().group_send)
+    messages: list[tuple[str, dict]] = []
     latest: dict = {}
     for event in events:
         if event.public:
             message = {"type": EVENT_MESSAGE, "event": event_payload(event)}
-            send(complaint_group(event.complaint_id), message)
+            messages.append((complaint_group(event.complaint_id), message))
         for group in event_staff_groups(event, event.complaint):
             latest[(event.complaint_id, group)] = event
     for (_complaint_id, group), event in latest.items():
-        send(group, {"type": STAFF_MESSAGE, "complaint": staff_summary(event.complaint, event)})
+        messages.append(
+            (group, {"type": STAFF_MESSAGE, "complaint": staff_summary(event.complaint, event)})
+        )
     for event in events:
         if event.pk in left_opds:
             summary = staff_summary(event.complaint, event)
-            send(
-                opd_group(left_opds[event.pk]),
-                {"type": STAFF_MESSAGE, "complaint": {**summary, "left": True}},
+            messages.append(
+                (
+                    opd_group(left_opds[event.pk]),
+                    {"type": STAFF_MESSAGE, "complaint": {**summary, "left": True}},
+                )
             )
+    # One trip to the event loop for all of them: each async_to_sync call is a hand-over to the
+    # loop's thread and back (a new loop in a thread where none runs, as in the clocks), paid
+    # per message before; a submission sends about eight.
+    async_to_sync(_group_send_all)(get_channel_layer(), messages)
+    metrics.events_published(events)
+
+
+async def _group_send_all(layer, messages: list[tuple[str, dict]]) -> None:
+    """Send in order, one after the other, as the reporter's page expects seqs in order."""
+    for group, message in messages:
+        await layer.group_send(group, message)
 
 
 def event_send(event: Event, *, left_opd: str | None = None) -> None:

@@ -183,6 +183,19 @@ class Complaint(models.Model):
     # A summary staff wrote and approved for publication (exports, Open311): never the
     # reporter's own words unless a staff member put them here on purpose.
     public_summary = models.TextField(_("public summary"), max_length=TEXT_MAX, blank=True)
+    # The summary the Open311 feed publishes, approved by someone outside the office the
+    # complaint is about (complaints.access.may_publish_summary): the office's own draft above
+    # never reaches the feed by itself (complaints.services.publication).
+    published_summary = models.TextField(_("published summary"), max_length=TEXT_MAX, blank=True)
+    published_summary_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("summary approved by"),
+    )
+    published_summary_at = models.DateTimeField(_("summary approved at"), null=True, blank=True)
     # "Melibatkan pimpinan": the office whose head is involved sees nothing of the complaint.
     walled_opd = models.ForeignKey(
         Opd,

@@ -332,6 +332,7 @@ COMPLAINT_COLUMNS = (
     "last_seq",
     "legal_hold",
     "public_summary",
+    "published_summary",
 )
 EVENT_COLUMNS = (
     "complaint_id",
@@ -401,6 +402,7 @@ def _write(rows: list[dict]) -> None:
                 0,
                 len(timeline),
                 False,
+                "",
                 "",
             )
         )

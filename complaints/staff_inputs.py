@@ -165,6 +165,21 @@ class PublicSummaryInput(serializers.Serializer):
     )
 
 
+class PublishedSummaryInput(serializers.Serializer):
+    """The summary the Open311 feed publishes (``complaints.services.publication``), approved
+    by whoever writes it here. Empty withdraws it."""
+
+    text = TextField(
+        max_length=TEXT_MAX,
+        allow_blank=True,
+        error_messages={
+            "required": MSG_SUMMARY_REQUIRED,
+            "null": MSG_SUMMARY_REQUIRED,
+            "max_length": MSG_TEXT_LONG,
+        },
+    )
+
+
 class LegalHoldInput(serializers.Serializer):
     """Set (``hold: true``) or lift the legal hold, with the reason (for oversight only)."""
 

@@ -14,6 +14,8 @@ import logging
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
+from config import metrics
+
 logger = logging.getLogger(__name__)
 NOTIFICATIONS_INTERVAL = 60  # seconds
 
@@ -39,7 +41,8 @@ async def _every(name: str, seconds: float, job) -> None:
         await asyncio.sleep(seconds)
         try:
             # Thread-sensitive, like a view: the job's channel-layer sends run on this loop.
-            await sync_to_async(job)()
+            with metrics.job_run(name):
+                await sync_to_async(job)()
         except Exception:
             logger.exception("Periodic job %s failed; it runs again in %s s", name, seconds)
 
@@ -64,5 +67,6 @@ class Lifespan:
             elif message["type"] == "lifespan.shutdown":
                 for task in tasks:
                     task.cancel()
+                metrics.process_exited()  # this worker's open sockets leave the shared gauge
                 await send({"type": "lifespan.shutdown.complete"})
                 return

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config.health import readyz
+from config.metrics import metrics_view
 from frontend.identity import brand_admin
 from frontend.logins import admin_site_limit
 
@@ -14,7 +16,11 @@ brand_admin(admin.site)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For operators: readiness of the dependencies, and Prometheus metrics behind a token.
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include("api.urls")),
+    path("open311/v2/", include("api.open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("staf/notifikasi/", include("notifications.urls")),

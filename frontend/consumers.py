@@ -38,6 +38,7 @@ from complaints.counters import complaint_counters
 from complaints.inputs import json_loads_strict
 from complaints.ratelimits import limit_wait
 from complaints.selectors import complaint_get_by_receipt
+from config.metrics import OpenSocketsCounted
 from frontend import tracking
 
 logger = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ class LayerFailureCloses:
                     await _cache_call(socketcaps.slot_refresh)(self.slot)
 
 
-class ReporterConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
+class ReporterConsumer(OpenSocketsCounted, LayerFailureCloses, AsyncWebsocketConsumer):
     """``/ws/track/``: ``{"type": "auth", "receipt", "after"}`` first, then events
     (docs/interface.md "Websocket")."""
 
@@ -286,11 +287,12 @@ def _parse(text: str) -> dict | None:
     return message if isinstance(message, dict) else None
 
 
-class StaffConsumer(LayerFailureCloses, AsyncWebsocketConsumer):
+class StaffConsumer(OpenSocketsCounted, LayerFailureCloses, AsyncWebsocketConsumer):
     """``/ws/staff/``: an inbox that moves by itself. Authenticated by the Django session and
     scoped by ``complaints.access``, the same module that scopes the staff API and pages."""
 
     groups_joined: list[str] = []
+    socket_kind = "staff"
 
     async def connect(self):
         user = self.scope.get("user")

@@ -3,9 +3,9 @@
 One home for the portal's identity, so another kabupaten/kota changes name, crest and colours by
 settings alone (docs/interface.md "City identity"):
 
-- ``PORTAL_CITY_NAME`` ("Kota Bengkulu") and ``PORTAL_CITY_GOVERNMENT`` ("Pemerintah Kota
-  Bengkulu" when empty) name the city in the header, the page titles, the footer, the admin and
-  the posters;
+- ``PORTAL_CITY_NAME`` and ``PORTAL_CITY_GOVERNMENT`` name the city in the header, the page
+  titles, the footer, the admin and the posters; when the name is empty, the region the portal
+  serves names it (``routing.Region``, written from its region pack), Kota Bengkulu without one;
 - ``PORTAL_CITY_CREST``: the crest, a static file name or an absolute file path (PNG, JPEG or
   SVG); it is served at one address and the favicons are drawn from it
   (``frontend.identity_views``);
@@ -27,6 +27,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+
+from routing.regions.current import region_current
 
 HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 # WCAG 2.1 success criterion 1.4.3 (text) and 1.4.11 (user-interface parts).
@@ -151,10 +153,23 @@ def _colours() -> tuple[str, str]:
     return primary.lower(), accent.lower()
 
 
+DEFAULT_CITY_NAME = "Kota Bengkulu"
+
+
+def _name_and_government() -> tuple[str, str]:
+    """``PORTAL_CITY_NAME``/``PORTAL_CITY_GOVERNMENT`` when set; else the region the portal
+    serves (``routing.Region``, from its pack); else Kota Bengkulu."""
+    region = None if settings.PORTAL_CITY_NAME else region_current()
+    if region is not None:
+        return region.name, settings.PORTAL_CITY_GOVERNMENT or region.government
+    name = settings.PORTAL_CITY_NAME or DEFAULT_CITY_NAME
+    government = settings.PORTAL_CITY_GOVERNMENT or _("Government of %(city)s") % {"city": name}
+    return name, government
+
+
 def city() -> City:
     """The configured city (read on every call: settings may change under tests)."""
-    name = settings.PORTAL_CITY_NAME
-    government = settings.PORTAL_CITY_GOVERNMENT or _("Government of %(city)s") % {"city": name}
+    name, government = _name_and_government()
     return City(
         name=name,
         government=government,

@@ -12,10 +12,12 @@ The language rule (docs/interface.md "Language"), decided here only:
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.translation.trans_real import parse_accept_lang_header
+
+from routing.regions.current import region_current
 
 # Everything is served by the app itself; no third-party origin is ever contacted.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -121,4 +123,21 @@ class PortalLocaleMiddleware(LocaleMiddleware):
         )
         patch_vary_headers(response, varies)
         response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+
+class RegionTimeZoneMiddleware(MiddlewareMixin):
+    """Times in the region's own zone (WIB, WITA or WIT): every page, API answer and deadline
+    of a request is shown in the zone of the region the portal serves (``routing.Region``),
+    the settings' ``TIME_ZONE`` when none is recorded."""
+
+    def process_request(self, request):
+        region = region_current()
+        if region is not None:
+            timezone.activate(region.zone)
+        else:
+            timezone.deactivate()
+
+    def process_response(self, request, response):
+        timezone.deactivate()
         return response

@@ -51,6 +51,7 @@ from complaints.services import (
     complaint_staff_transition,
     reroute_request_decide,
 )
+from complaints.services.publication import complaint_summary_publish
 from frontend.errors import http_status
 from frontend.logins import StaffLoginForm, refused_as_429
 from frontend.routing_reasons import routing_reason
@@ -182,6 +183,13 @@ def _summary(user, complaint, *, summary) -> str:
     return _("Public summary withdrawn.")
 
 
+def _publish_summary(user, complaint, *, text) -> str:
+    complaint_summary_publish(user=user, complaint=complaint, text=text)
+    if text.strip():
+        return _("Summary published in the Open311 feed.")
+    return _("Summary withdrawn from the Open311 feed.")
+
+
 def _legal_hold(user, complaint, *, hold, reason) -> str:
     complaint_legal_hold(user=user, complaint=complaint, hold=hold, reason=reason)
     if hold:
@@ -198,6 +206,7 @@ _ACTIONS = {
     "decide_reroute": (staff_inputs.RerouteDecisionInput, _decide_reroute),
     "merge": (staff_inputs.MergeInput, _merge),
     "summary": (staff_inputs.PublicSummaryInput, _summary),
+    "publish_summary": (staff_inputs.PublishedSummaryInput, _publish_summary),
     "legal_hold": (staff_inputs.LegalHoldInput, _legal_hold),
 }
 
@@ -239,7 +248,8 @@ def _timeline(user, complaint) -> list:
 def _other_actions(actions) -> bool:
     """Whether the side panel offers anything (the mayor's office only reads)."""
     return any(
-        (actions.message, actions.note, actions.public_summary, actions.reroute_request)
+        (actions.message, actions.note, actions.public_summary, actions.publish_summary)
+        + (actions.reroute_request,)
         + (actions.reassign, actions.merge, actions.legal_hold)
     )
 

@@ -42,6 +42,7 @@ from complaints.services import (
     complaint_submit,
     complaint_withdraw,
 )
+from config.metrics import submission_counted
 from frontend import tracking
 from frontend.errors import http_status, photo_messages
 from routing.selectors import kecamatan_list_with_kelurahan, opd_list_public, service_list_public
@@ -212,7 +213,9 @@ def _report_submit(data, retry):
     form = ComplaintInput(data=data)
     if not form.is_valid():
         raise InvalidInput(_("Please check the fields marked below."), errors=form.errors)
-    return complaint_submit(**form.to_service_kwargs(), retry=retry)
+    return submission_counted(
+        complaint_submit(**form.to_service_kwargs(), retry=retry), channel="page"
+    )
 
 
 _case_context = tracking.case_context

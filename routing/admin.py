@@ -1,6 +1,7 @@
 """Admin for the directory: the city's admin keeps OPDs and service standards current here."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from routing.models import (
@@ -8,6 +9,7 @@ from routing.models import (
     Kelurahan,
     Opd,
     OversightRule,
+    Region,
     RoutingFeedback,
     Service,
     TextRule,
@@ -35,12 +37,33 @@ class KelurahanAdmin(admin.ModelAdmin):
     list_select_related = ("kecamatan",)
 
 
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    """The region is written by region_init/region_import (its pack); the admin may read it
+    and correct its names, not add a second one."""
+
+    list_display = ("code", "name", "government", "province", "time_zone", "format_version")
+    readonly_fields = ("code", "format_version")
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(Opd)
 class OpdAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "kecamatan", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = ("code", "name", "kind", "role", "kecamatan", "confirmed", "is_active")
+    list_filter = ("confirmed", "kind", "is_active")
     search_fields = ("code", "name")
     list_select_related = ("kecamatan",)
+    actions = ["confirm_offices"]
+
+    @admin.action(description=_("Confirm the selected offices (name checked, office exists)"))
+    def confirm_offices(self, request, queryset):
+        count = queryset.filter(confirmed=False).update(confirmed=True)
+        self.message_user(
+            request,
+            gettext("Offices confirmed: %(count)d.") % {"count": count},
+        )
 
 
 @admin.register(Service)

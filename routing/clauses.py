@@ -104,9 +104,16 @@ ACTORS = frozenset(
         "asn",
         "pak",
         "bapak",
+        "orang",
+        "urang",
     }
 )
 ACTOR_SPAN = 4
+# "orang kelurahan X bilang ...": a person of an office only when the office follows at once
+# ("per orang", "dua orang", "orang tua" are no one's people).
+_LOOSE_ACTORS = frozenset({"orang", "urang"})
+_LOOSE_SPAN = 2
+_COUNTED_BY = frozenset({"per", "tiap", "setiap", "satu", "dua", "tiga", "para", "banyak"})
 # Actor nouns that are themselves an office's trade.
 SELF_NAMED = frozenset({"jukir"})
 # These end the actor's span: what the actor did, not who the actor is.
@@ -170,6 +177,17 @@ DEEDS = frozenset(
         "pelicin",
         "imbalan",
         "fee",
+        "setor",
+        "menyetor",
+        "kasih",
+        # Conduct complained of in itself: whose person behaved so is whose office answers.
+        "memaki",
+        "membentak",
+        "mengusir",
+        "mendorong",
+        "melempar",
+        "menyebarkan",
+        "menolak",
     }
 )
 _NOT_DONE = frozenset({"tidak", "belum", "bukan", "tanpa"})
@@ -188,8 +206,16 @@ PASSIVE_DEEDS = frozenset(
     {"dimintai", "diminta", "ditarik", "dipungut", "dipalak", "ditagih", "dikenai", "dikenakan"}
 )
 _PLACE_ROLE = "petugas"
+# "rekomendasi dari dinas X belum keluar", "menunggu berkas dari kelurahan Y": the office the
+# paper must come from is the one holding the case up, whoever else the story names.
+_FROM = "dari"
+_PENDING = frozenset({"belum", "tertahan", "menunggu", "tunggu", "tinggal", "kunjung"})
+_PENDING_LOOKAROUND = 8
 
-_TRIGGERS = NEGATIONS | LANDMARKS | _ALREADY | ACTORS | PASSIVE_DEEDS
+# "surat di kelurahan X belum keluar": the local office a paper lies at holds it up too.
+_LOCAL_SEATS = frozenset({"kelurahan", "kecamatan"})
+
+_TRIGGERS = NEGATIONS | LANDMARKS | _ALREADY | ACTORS | PASSIVE_DEEDS | {_FROM} | _LOCAL_SEATS
 
 
 def weigh(
@@ -216,6 +242,10 @@ def weigh(
                 _actor(words, clauses, index, roles)
         elif word in PASSIVE_DEEDS:
             _demanded_at(words, clauses, index, roles, weights)
+        elif word == _FROM:
+            _awaited_from(words, clauses, index, roles, weights)
+        elif word in _LOCAL_SEATS and index and words[index - 1] == "di":
+            _awaited_from(words, clauses, index - 1, roles, weights)
     return tuple(weights), tuple(roles)
 
 
@@ -321,10 +351,16 @@ def _actor(words, clauses, index, roles) -> None:
     if noun in SELF_NAMED:
         roles[index] = noun  # "jukir" names its office itself; "di pasar" is only the place
         return
+    span = ACTOR_SPAN
+    if noun in _LOOSE_ACTORS:
+        before = words[index - 1] if index else ""
+        if before in _COUNTED_BY or before.isdigit():
+            return
+        span = _LOOSE_SPAN
     taken = 0
     for following in range(index + 1, len(words)):
         word = words[following]
-        if clauses[following] != clauses[index] or word in _ACTOR_STOPS or taken >= ACTOR_SPAN:
+        if clauses[following] != clauses[index] or word in _ACTOR_STOPS or taken >= span:
             break
         if word in _ACTOR_GLUE:
             continue
@@ -374,3 +410,27 @@ def _demanded_at(words, clauses, index, roles, weights) -> None:
             roles[named] = roles[named] or _PLACE_ROLE
             taken += 1
         return
+
+
+def _awaited_from(words, clauses, index, roles, weights) -> None:
+    """'izin tertahan karena rekomendasi dari dinas kesehatan belum keluar': the office after
+    "dari" (or "di kelurahan") in a clause that says something is still awaited is whose
+    people hold it up."""
+    clause = clauses[index]
+    first = max(0, index - _PENDING_LOOKAROUND)
+    last = min(len(words), index + _PENDING_LOOKAROUND)
+    if not any(
+        words[at] in _PENDING and clauses[at] == clause for at in range(first, last) if at != index
+    ):
+        return
+    taken = 0
+    for named in range(index + 1, len(words)):
+        word = words[named]
+        if clauses[named] != clause or word in _PENDING or word in _ACTOR_STOPS:
+            break
+        if taken >= ACTOR_SPAN or weights[named] <= 0:
+            break
+        if word in _ACTOR_GLUE:
+            continue
+        roles[named] = roles[named] or _PLACE_ROLE
+        taken += 1

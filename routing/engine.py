@@ -320,11 +320,11 @@ def _bypass_head(match: _Match, primary: str, rules: Rules) -> _Match:
 # --- Step 3: the words of the description ---------------------------------------------------
 
 
-def _match_text(facts: Facts, rules: Rules) -> _Match | None:
+def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
     if not facts.words:
         return None
     index: _TextIndex = rules._index  # type: ignore[attr-defined]
-    place, place_words = _place(facts, rules, index)
+    place, place_words = named_place or _place(facts, rules, index)
     hits = _text_hits(facts, index, place, place_words)
     if not hits:
         return _match_model(facts, rules, None)
@@ -362,6 +362,12 @@ def _match_text(facts: Facts, rules: Rules) -> _Match | None:
             rivals = max(top / 2, ranked[2][1] if len(ranked) > 2 else 0.0)
             best, top = office, points
             confidence = min(1.0, top / SATURATION) * top / (top + rivals)
+    if best == LOCAL_OFFICE and not place[1] and named_place is None:
+        # "SKTM ... tinggal di Pekan Sabtu": the kelurahan named without "kelurahan" before it
+        # places the local office; looked for only here, where a place is all that is missing.
+        found = _kelurahan_named(facts.words, rules, index)
+        if found:
+            return _match_text(facts, rules, (found, place_words))
     offices = [target for target in actors if target in rules.opds]
     if offices:
         # Who did the deed decides: the office of the actor, however many others are named.
@@ -572,6 +578,17 @@ def _place(facts: Facts, rules: Rules, index: _TextIndex) -> tuple[tuple[str, st
             muted.add(position)
         found = found or place
     return (found or ("", "")), frozenset(muted)
+
+
+def _kelurahan_named(words, rules: Rules, index: _TextIndex) -> tuple[str, str] | None:
+    """(kelurahan, kecamatan) of the first kelurahan name anywhere in the words."""
+    names = index.kelurahan_names
+    for position, word in enumerate(words):
+        if word in names:
+            code = _name_at(words, position, names)
+            if code:
+                return code, rules.areas[code].kecamatan
+    return None
 
 
 def _name_at(words: tuple[str, ...], position: int, names: Mapping) -> str | None:

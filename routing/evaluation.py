@@ -18,6 +18,11 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "routing" / "data"
 # The labelled sets: plain complaints, and hard ones (actors, negation, long stories,
 # unnamed services, dialect) written without sight of the rules. Each has a dev and a test half.
 LABELLED_SETS = (DATA / "labelled_complaints.jsonl", DATA / "hard_complaints.jsonl")
+# Examples for learning only (no test half): complaints written for training, by another hand
+# than the labelled sets', so the test halves stay unseen by everything that is tuned.
+TRAINING_SETS = tuple(
+    sorted((Path(__file__).resolve().parent / "data").glob("training_complaints*.jsonl"))
+)
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class Case:
     kelurahan: str | None = None
     involves_head: bool = False
     split: str = ""
+    kind: str = ""  # the hard set's kind of difficulty (actor, negation, long_story, ...)
 
 
 @dataclass
@@ -40,6 +46,7 @@ class Report:
     mistakes: list = field(default_factory=list)  # (case, decision) that were wrong
     pungli: int = 0
     oversight_missed: int = 0  # pungli cases without an oversight copy (or oversight primary)
+    kinds: Counter = field(default_factory=Counter)  # (kind, right) -> count
 
     @property
     def accuracy(self) -> float:
@@ -91,9 +98,18 @@ def cases_read(path: Path, split: str | None = None) -> list[Case]:
                     kelurahan=row.get("kelurahan"),
                     involves_head=bool(row.get("involves_head")),
                     split=row.get("split", ""),
+                    kind=row.get("kind", ""),
                 )
             )
     return cases
+
+
+def training_read(path: Path) -> list[tuple[str, str]]:
+    """(text, office code) of every example in a training file: lines of
+    ``{"text", "category", "opd", "why"}``."""
+    with open(path, encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return [(row["text"], row["opd"]) for row in rows]
 
 
 def case_decide(case: Case, rules: engine.Rules) -> engine.Decision:
@@ -121,6 +137,8 @@ def evaluate(cases: Iterable[Case], rules: engine.Rules) -> Report:
         report.correct += predicted == case.expected
         report.triaged += predicted == TRIAGE
         report.pairs[(case.expected, predicted)] += 1
+        if case.kind:
+            report.kinds[(case.kind, predicted == case.expected)] += 1
         if predicted != case.expected:
             report.mistakes.append((case, decision))
         if case.category == "pungli":
@@ -156,6 +174,10 @@ def report_lines(report: Report, *, title: str, show_mistakes: Sequence = ()) ->
     ]
     if not report.total:
         return lines
+    for kind in sorted({kind for kind, _right in report.kinds}):
+        right = report.kinds[(kind, True)]
+        total = right + report.kinds[(kind, False)]
+        lines.append(f"  kind {kind:<20} {right / total:6.1%}  ({right}/{total})")
     lines.append("  per OPD          precision  recall  support")
     for label, (precision, recall, support) in report.per_label().items():
         lines.append(f"    {label:<22} {precision:6.1%}  {recall:6.1%}  {support:5d}")

@@ -7,6 +7,33 @@ from django.utils.translation import gettext_lazy as _
 from routing.text import analyze_pattern
 
 
+class Region(models.Model):
+    """The kabupaten/kota this portal serves (one row, written by region_init/region_import):
+    its Kemendagri code, names and time zone. The portal's identity and local time read it."""
+
+    class TimeZone(models.TextChoices):
+        WIB = "Asia/Jakarta", _("WIB (Asia/Jakarta)")
+        WITA = "Asia/Makassar", _("WITA (Asia/Makassar)")
+        WIT = "Asia/Jayapura", _("WIT (Asia/Jayapura)")
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    government = models.CharField(_("government"), max_length=150)
+    province = models.CharField(_("province"), max_length=100)
+    time_zone = models.CharField(
+        _("time zone"), max_length=32, choices=TimeZone.choices, default=TimeZone.WIB
+    )
+    format_version = models.PositiveSmallIntegerField(_("pack format version"), default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("region")
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
 class Kecamatan(models.Model):
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -61,6 +88,23 @@ class Opd(models.Model):
         help_text=_("Only for kecamatan offices: the kecamatan whose local services they handle."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    role = models.CharField(
+        _("nomenclature role"),
+        max_length=32,
+        blank=True,
+        help_text=_(
+            "The standard office this one is (e.g. DISHUB for the transport department): rules "
+            "and national services of every region are written for these roles."
+        ),
+    )
+    confirmed = models.BooleanField(
+        _("confirmed by the admin"),
+        default=True,
+        help_text=_(
+            "Offices made by region_init from the standard nomenclature stay unconfirmed until "
+            "the admin checks their name and that the office exists."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,7 +11,7 @@ Pure Python, no Django: the routing engine and its benchmark use it directly.
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
@@ -73,6 +73,8 @@ SLANG = {
     "byr": "bayar",
     "bayarin": "bayar",
     "duit": "uang",
+    "dikelurahan": "di kelurahan",
+    "dikecamatan": "di kecamatan",
     "doku": "uang",
     "kpd": "kepada",
     "pd": "pada",
@@ -321,13 +323,19 @@ _KEEP = frozenset(
 STOPWORDS = frozenset(StopWordRemoverFactory().get_stop_words()) - _KEEP
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Analysis:
     words: tuple[str, ...]
     stems: tuple[str, ...]  # aligned with words; "" for a stopword
     weights: tuple[float, ...]  # aligned with words
-    amounts: tuple[int, ...]
     roles: tuple[str, ...] = ()  # aligned with words: the actor noun whose office a word names
+    folded: str = ""
+
+    @cached_property
+    def amounts(self) -> tuple[int, ...]:
+        """Rupiah amounts in the text: read only when asked (the fee check wants them; a
+        routing decision does not, and the search for them is a fifth of the analysis)."""
+        return extract_amounts(self.folded)
 
 
 @lru_cache(maxsize=1)
@@ -474,8 +482,8 @@ def analyze(text: str) -> Analysis:
         words=tuple(words),
         stems=tuple(map(stem, words)),
         weights=weights,
-        amounts=extract_amounts(folded),
         roles=roles,
+        folded=folded,
     )
 
 

@@ -31,6 +31,7 @@ from complaints.services import (
     complaint_submit,
     complaint_withdraw,
 )
+from config.metrics import submission_counted
 
 MSG_RECEIPT_UNKNOWN = _("No complaint matches this receipt. Check the 16 digits and try again.")
 
@@ -130,7 +131,9 @@ class ComplaintSubmitApi(_AnonymousApi):
         answer = idempotency.answer_once(
             key=_idempotency_key(request),
             scope="api.complaints",
-            perform=lambda retry: complaint_submit(**self._valid(request), retry=retry),
+            perform=lambda retry: submission_counted(
+                complaint_submit(**self._valid(request), retry=retry), channel="api"
+            ),
             render=self.answer,
         )
         return _answered(answer, status.HTTP_201_CREATED)

@@ -190,6 +190,8 @@ class StaffComplaintDetailApi(APIView):
         applied_date = serializers.DateField(allow_null=True)
         involves_head = serializers.BooleanField()
         public_summary = serializers.CharField()
+        # The summary approved for the Open311 feed (what the public sees of the case).
+        published_summary = serializers.CharField()
         legal_hold = serializers.BooleanField()
         withdrawn = serializers.SerializerMethodField()
         oversight = serializers.SerializerMethodField()
@@ -278,7 +280,8 @@ class StaffComplaintDetailApi(APIView):
 
 
 Detail = StaffComplaintDetailApi.OutputSerializer
-ACTION_ERRORS = (400, 401, 403, 404, 409)
+# 415: a body in a media type the API does not read (JSON, multipart and form are read).
+ACTION_ERRORS = (400, 401, 403, 404, 409, 415)
 
 
 class _StaffActionApi(APIView):
@@ -420,6 +423,11 @@ class StaffEvidenceApi(APIView):
 
     permission_classes = [IsAuthenticated]
     size = "full"
+
+    def perform_content_negotiation(self, request, force=False):
+        # The answer is the JPEG whatever ``Accept`` says (an image client asks for image/*,
+        # which no JSON renderer offers); only a refusal is rendered, and always as JSON.
+        return super().perform_content_negotiation(request, force=True)
 
     @documented(response=None, errors=(401, 404))
     def get(self, request, evidence_id):

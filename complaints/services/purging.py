@@ -26,6 +26,7 @@ from complaints.integrity import Purge, purge_text
 from complaints.models import Complaint, Event, Evidence, Visibility
 from complaints.services.submission import evidence_files_delete
 from complaints.services.transitions import event_append
+from complaints.unavailable import StorageUnavailable
 from routing.models import RoutingFeedback
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def evidence_files_sweep(pks=None) -> int:
     for item in pending:
         try:
             evidence_files_delete([item])
-        except OSError:
+        except StorageUnavailable:
             logger.exception("Deleting the files of purged photo %s failed; retried later", item.pk)
             continue
         cleared += Evidence.objects.filter(pk=item.pk).update(image="", thumbnail="")

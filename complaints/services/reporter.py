@@ -25,7 +25,7 @@ from complaints.services.merging import duplicate_detach, duplicates_release
 from complaints.services.purging import content_purge
 from complaints.services.submission import (
     MSG_TOO_MANY_PHOTOS,
-    evidence_files_delete,
+    evidence_files_discard,
     evidence_store,
     photos_sanitize,
 )
@@ -89,7 +89,7 @@ def complaint_reporter_photos(
                 retry.keep(complaint)
             return event
     except BaseException:
-        evidence_files_delete(stored)
+        evidence_files_discard(stored)
         raise
 
 

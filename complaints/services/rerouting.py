@@ -52,7 +52,9 @@ def complaint_apply_decision(
     complaint.save(
         update_fields=["opd", "routing_rule", "routing_confidence", "routing_reason", "walled_opd"]
     )
-    complaint.oversight.set(Opd.objects.filter(code__in=decision.oversight))
+    # A new complaint holds no oversight copy yet: add, without reading the (empty) current set.
+    if decision.oversight:
+        complaint.oversight.add(*Opd.objects.filter(code__in=decision.oversight))
     complaint_transition(
         complaint=complaint,
         target=decision.status,

@@ -2,8 +2,11 @@
 
 Photos are sanitized before any transaction opens (CPU work); their files are written inside
 it and deleted again if it fails, so a refused or failed submission leaves no row and no file.
+An evidence store that cannot take the files fails the whole submission (``StorageUnavailable``,
+answered 503): no complaint is filed without its photos.
 """
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 
@@ -24,7 +27,10 @@ from complaints.receipts import receipt_hash, receipt_new, reference_new
 from complaints.selectors import complaint_preview, fee_check_for, working_calendar
 from complaints.services.rerouting import complaint_apply_decision
 from complaints.services.transitions import event_append
+from complaints.unavailable import StorageUnavailable, storage_call
 from routing.models import Kelurahan, Opd, Service
+
+logger = logging.getLogger(__name__)
 
 MSG_TOO_MANY_PHOTOS = _("At most %(max)s photos can be attached.")
 
@@ -114,7 +120,7 @@ def complaint_submit(
             if retry is not None:
                 retry.keep(complaint, receipt)
     except BaseException:
-        evidence_files_delete(stored)
+        evidence_files_discard(stored)
         raise
     return complaint, receipt
 
@@ -164,18 +170,31 @@ def evidence_store(*, complaint: Complaint, photo: SanitizedPhoto) -> Evidence:
     evidence = Evidence(
         complaint=complaint, sha256=photo.sha256, width=photo.width, height=photo.height
     )
-    evidence.image.save("photo.jpg", ContentFile(photo.image), save=False)
     try:
-        evidence.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
+        with storage_call():
+            evidence.image.save("photo.jpg", ContentFile(photo.image), save=False)
+            evidence.thumbnail.save("thumb.jpg", ContentFile(photo.thumbnail), save=False)
         evidence.save()
     except BaseException:
-        evidence_files_delete([evidence])
+        evidence_files_discard([evidence])
         raise
     return evidence
 
 
 def evidence_files_delete(evidence: Sequence[Evidence]) -> None:
-    for item in evidence:
-        for field in (item.image, item.thumbnail):
-            if field.name:
-                field.storage.delete(field.name)
+    """Delete the photos' files from the store, or raise ``StorageUnavailable``."""
+    with storage_call():
+        for item in evidence:
+            for field in (item.image, item.thumbnail):
+                if field.name:
+                    field.storage.delete(field.name)
+
+
+def evidence_files_discard(evidence: Sequence[Evidence]) -> None:
+    """Delete the files of photos whose rows were not written, while the failure that undid
+    them goes on: a store that cannot delete them now leaves only a logged file name."""
+    try:
+        evidence_files_delete(evidence)
+    except StorageUnavailable:
+        names = [f.name for item in evidence for f in (item.image, item.thumbnail) if f.name]
+        logger.warning("Files of a failed write left in the evidence store: %s", names)

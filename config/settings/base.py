@@ -25,6 +25,7 @@ from config.env import (
     env_smtp_server,
     env_str,
 )
+from routing.regions.zones import zone_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -99,6 +100,8 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # First, to time the whole answer; loaded only with PORTAL_METRICS_TOKEN (config.metrics).
+    "config.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "frontend.middleware.SecurityHeadersMiddleware",
@@ -106,6 +109,8 @@ MIDDLEWARE = [
     "frontend.middleware.LanguageQueryMiddleware",
     # Indonesian pages whatever the browser says; the API follows Accept-Language.
     "frontend.middleware.PortalLocaleMiddleware",
+    # Times in the region's zone (WIB/WITA/WIT) for the whole request (routing.Region).
+    "frontend.middleware.RegionTimeZoneMiddleware",
     # Another site's form-encoded or multipart post to the API: 403 (config.crossorigin).
     "config.crossorigin.CrossSitePostMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,6 +170,17 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL down or unreachable: fail within seconds (503) instead of the minutes a
     # connection attempt can hang; a connect_timeout in DATABASE_URL's query wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    if env_bool("PORTAL_DB_POOL", False):
+        # Django's own pool (psycopg_pool), one per process: a request or a socket's read
+        # borrows an open connection and gives it back when Django closes it (CONN_MAX_AGE
+        # stays 0, as the pool requires). Processes x max size must stay under PostgreSQL's
+        # max_connections. A request that waits past the timeout for a free connection gets a
+        # 503 like any unreachable database (complaints.unavailable).
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env_int("PORTAL_DB_POOL_MIN", 2),
+            "max_size": env_int("PORTAL_DB_POOL_MAX", 10),
+            "timeout": float(env_str("PORTAL_DB_POOL_TIMEOUT", "5")),
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
@@ -220,12 +236,54 @@ STATIC_URL = "/static/"
 # Filled by `collectstatic` for production (`make run` with DEBUG off runs it); under DEBUG the
 # files are served from the apps directly.
 STATIC_ROOT = None if DEBUG else Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+
+
+def _evidence_storage(bucket: str) -> dict:
+    """Where the sanitized photos live: a folder under ``MEDIA_ROOT``, or, with
+    ``PORTAL_S3_BUCKET`` set, a private bucket on S3 or an S3-compatible store (django-storages),
+    so several web servers share them. Either way they are served only through the scope-checked
+    views of ``complaints.files``, streamed from the store: no bucket URL is ever rendered."""
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": MEDIA_ROOT / "evidence"},
+        }
+    from botocore.config import Config
+
+    endpoint = env_str("PORTAL_S3_ENDPOINT_URL", "") or None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint,
+            "region_name": env_str("PORTAL_S3_REGION", "us-east-1"),
+            "location": "evidence",
+            # Private objects; a URL, if anything ever asked for one, would be signed and short.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "custom_domain": None,
+            # Names are random (complaints.models.evidence_upload_to): no existence check needed.
+            "file_overwrite": True,
+            # Downloads are buffered in memory, never in a temporary file on the server's disk.
+            "max_memory_size": 0,
+            # Credentials: the standard AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (boto3's chain).
+            # A store that is down must fail a request in seconds (503), not hold a worker.
+            "client_config": Config(
+                connect_timeout=3,
+                read_timeout=10,
+                retries={"max_attempts": 2, "mode": "standard"},
+                signature_version="s3v4",
+                # S3-compatible stores (MinIO, Ceph, moto) address buckets by path.
+                s3={"addressing_style": "path" if endpoint else "auto"},
+            ),
+        },
+    }
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "evidence": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT / "evidence"},
-    },
+    "evidence": _evidence_storage(env_str("PORTAL_S3_BUCKET", "")),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -289,6 +347,8 @@ PORTAL_WS_MAX_AGE = 12 * 3600
 PORTAL_WS_MAX_PER_CLIENT = env_int("PORTAL_WS_MAX_PER_CLIENT", 20)
 # `manage.py serve` (make run) runs the outbox sweeper and the clocks inside the server process.
 PORTAL_IN_PROCESS_JOBS = env_bool("PORTAL_IN_PROCESS_JOBS", False)
+# Bearer token of GET /metrics (Prometheus, config.metrics); unset: no such endpoint (404).
+PORTAL_METRICS_TOKEN = env_str("PORTAL_METRICS_TOKEN", "")
 # Below this confidence a complaint routed by its words alone waits for the coordinator.
 PORTAL_ROUTING_THRESHOLD = float(env_str("PORTAL_ROUTING_THRESHOLD", "0.4"))
 # Days after closure (closed, rejected, referred) before the reporter's photos, then their own
@@ -349,6 +409,8 @@ PORTAL_RATES = {
     "preview": env_rate("PORTAL_RATE_PREVIEW", "120/minute"),
     "directory": env_rate("PORTAL_RATE_PREVIEW", "120/minute"),
     "login": env_rate("PORTAL_RATE_LOGIN", "10/minute"),
+    # Per Open311 client key, besides its address's "submit" budget (api.open311.views).
+    "open311_key": env_rate("PORTAL_RATE_OPEN311_KEY", "100/hour"),
 }
 # Per account, whatever the address (complaints.logins): after this many failed logins within
 # the cool-down, the account is refused for the cool-down, even with the right password.
@@ -396,7 +458,9 @@ SPECTACULAR_SETTINGS = {
 
 # --- City identity (frontend.identity; docs/interface.md "City identity") --------------------
 
-PORTAL_CITY_NAME = env_str("PORTAL_CITY_NAME", "Kota Bengkulu")
+# Empty: the recorded region's name (routing.Region, from region_init/region_import), else
+# "Kota Bengkulu"; set, it wins over the region's.
+PORTAL_CITY_NAME = env_str("PORTAL_CITY_NAME", "")
 # Empty: "Pemerintah <PORTAL_CITY_NAME>" (in English "Government of ...").
 PORTAL_CITY_GOVERNMENT = env_str("PORTAL_CITY_GOVERNMENT", "")
 # A static file name or an absolute path: PNG, JPEG or SVG. The favicons are drawn from it.
@@ -415,7 +479,9 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-TIME_ZONE = "Asia/Jakarta"
+# The demo region's zone (REGION, a Kemendagri code: 73.71 -> Asia/Makassar) for work outside
+# a request (clocks, e-mails); requests use the recorded region's (frontend.middleware).
+TIME_ZONE = zone_of(env_str("REGION", "17.71"))
 USE_I18N = True
 USE_TZ = True
 
@@ -443,7 +509,7 @@ SECURE_HSTS_PRELOAD = env_bool("PORTAL_HSTS_PRELOAD", True)
 # machine and sets PORTAL_SSL_REDIRECT=false (Makefile).
 SECURE_SSL_REDIRECT = env_bool("PORTAL_SSL_REDIRECT", not DEBUG)
 # The container's healthcheck asks over plain http on 127.0.0.1, from inside the container.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Error reports (the mail to ADMINS, the DEBUG page) show only request facts on an allow-list.
 DEFAULT_EXCEPTION_REPORTER = "config.privacy.AnonymousExceptionReporter"
 DEFAULT_EXCEPTION_REPORTER_FILTER = "config.privacy.AnonymousExceptionReporterFilter"

@@ -17,7 +17,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="laporpungli-media-"))
 STORAGES = {
     **STORAGES,
-    "evidence": {**STORAGES["evidence"], "OPTIONS": {"location": MEDIA_ROOT / "evidence"}},
+    # A local folder even if PORTAL_S3_BUCKET is set (tests/s3_server.py brings its own store).
+    "evidence": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "evidence"},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Served from the apps' folders, as under `make run`, without a collectstatic step.

@@ -8,6 +8,7 @@ from complaints.access import can_read_audit as _can_read_audit
 from complaints.access import can_view_dashboard as _can_view_dashboard
 from complaints.checks import rupiah as _rupiah
 from complaints.models import Status
+from routing.regions.zones import zone_label
 
 register = template.Library()
 
@@ -31,11 +32,12 @@ def official_fee(amount):
 
 @register.filter
 def wib(moment):
-    """``27 Nov 2026, 14.05 WIB``."""
+    """``27 Nov 2026, 14.05 WIB`` (WITA or WIT in a region of those zones)."""
     if not moment:
         return ""
     local = timezone.localtime(moment)
-    return f"{formats.date_format(local, 'j M Y')}, {local:%H.%M} WIB"
+    label = zone_label(timezone.get_current_timezone())
+    return f"{formats.date_format(local, 'j M Y')}, {local:%H.%M} {label}"
 
 
 @register.filter

@@ -1,31 +1,32 @@
 """Anonymous submission throughput over HTTP, against a bare DRF endpoint in the same run.
 
 Targets (docs/product.md §4): JSON submissions ≥ 40% of the requests/s of a bare DRF endpoint (B);
-submissions with a 1 MP photo ≥ 50/s.
+submissions with a 1 MP photo ≥ 50/s; and the p99 of a submission where throughput peaks.
 
-One ``uvicorn config.asgi:application`` worker as deployed (no access log, log level warning,
-``DEBUG=false``), rate limits off, on a temporary SQLite database in WAL mode (PostgreSQL when
-``DATABASE_URL`` names one), prepared like `make run`. B is ``/bench/noop/``, a DRF ``APIView``
-returning ``{}`` through the full middleware stack, served by the same process from the benchmark
-settings (``tests.bench.server_settings``; the production URLs are not changed).
+The production topology (``tests.bench.topology``): ``uvicorn config.asgi:application --workers 2``
+(no access log, log level warning, ``DEBUG=false``), rate limits off, on PostgreSQL and Redis
+(SQLite and the in-memory layer when those cannot be reached: the table says so), prepared like
+`make run`. B is ``/bench/noop/``, a DRF ``APIView`` returning ``{}`` through the full middleware
+stack, served by the same workers in the same run from the benchmark settings
+(``tests.bench.server_settings``; the production URLs are not changed).
 
-The client is a Python asyncio closed loop (wrk's method; wrk is not installed): 32 keep-alive
+The client is a Python asyncio closed loop (wrk's method; wrk is not installed): N keep-alive
 connections, each sending its next request when the previous answer arrives, 10 s measured after
-2 s of warm-up, per load. It runs on the same 2 cores as the server and takes CPU from it.
+2 s of warm-up, per load. JSON submissions are swept over 4, 8, 16 and 32 connections; the peak
+is compared with the best of B at 8 and 32; photo submissions are the best of 8 and 32 too.
+The client runs on the same 2 cores as the workers and takes CPU from them.
 """
 
 import io
 import json
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from tests.bench.common import Figure, median, percentile
+from tests.bench.common import Figure, median, note, percentile
 from tests.bench.loadgen import (
     HttpConnection,
     OtherLoad,
-    bench_server,
     closed_loop,
     cores,
     cpu_seconds,
@@ -33,10 +34,11 @@ from tests.bench.loadgen import (
     request_bytes,
     run_async,
 )
+from tests.bench.topology import Topology
 from tests.e2e.portal import PARKING_REPORT
-from tests.e2e.servers import E2eDatabase
 
-CONCURRENCY = 32
+SWEEP = (4, 8, 16, 32)  # connections of the JSON submission loads; the peak is reported
+NOOP_SWEEP = (8, 32)  # of B and of the photo loads, the better is reported
 SECONDS = 10.0
 WARMUP = 2.0
 SUBMIT = "/api/v1/complaints/"
@@ -96,19 +98,33 @@ async def _check(port: int, raws: dict[str, bytes]) -> None:
         await connection.close()
 
 
-def _load(server, raw: bytes, label: str):
-    cpu_before = cpu_seconds(server.process.pid)
-    others = OtherLoad([server.process.pid])
+def _load(topology, raw: bytes, label: str, concurrency: int):
+    workers = topology.worker_pids
+    each_before = [cpu_seconds(pid) for pid in workers]
+    database_before = topology.postgres_cpu_seconds()
+    others = OtherLoad(workers + topology.service_pids())
     result = run_async(
-        closed_loop(server.port, raw, concurrency=CONCURRENCY, seconds=SECONDS, warmup=WARMUP)
+        closed_loop(
+            topology.server.port, raw, concurrency=concurrency, seconds=SECONDS, warmup=WARMUP
+        )
     )
-    server_cpu = (cpu_seconds(server.process.pid) - cpu_before) / (SECONDS + WARMUP)
+    each = [
+        (cpu_seconds(pid) - before) / (SECONDS + WARMUP)
+        for pid, before in zip(workers, each_before, strict=True)
+    ]
+    server_cpu = sum(each)
+    database_cpu = (topology.postgres_cpu_seconds() - database_before) / (SECONDS + WARMUP)
     result.others = others.share()
+    result.concurrency = concurrency
+    result.worker_cpu, result.database_cpu = server_cpu, database_cpu
     print(
-        f"   {label}: {result.rate:,.1f}/s, p50 {median(result.latencies) * 1000:.1f} ms, "
+        f"   {label}, {concurrency} conns: {result.rate:,.1f}/s, "
+        f"p50 {median(result.latencies) * 1000:.1f} ms, "
         f"p99 {percentile(result.latencies, 0.99) * 1000:.1f} ms, "
         f"statuses {dict(result.statuses)}, "
-        f"errors {dict(result.errors)}; server CPU {server_cpu:.0%} of a core, "
+        f"errors {dict(result.errors)}; workers' CPU {server_cpu:.0%} of a core "
+        f"({' + '.join(f'{share:.0%}' for share in each)}), "
+        f"PostgreSQL {database_cpu:.0%}, "
         f"client CPU {result.client_cpu / SECONDS:.0%} of a core; "
         f"other processes {result.others:.0%} of the machine",
         file=sys.stderr,
@@ -117,52 +133,53 @@ def _load(server, raw: bytes, label: str):
     return result
 
 
+def _peak(results):
+    return max(results, key=lambda result: result.rate)
+
+
 def run() -> list[Figure]:
-    workdir = Path(tempfile.mkdtemp(prefix="laporpungli-bench-submit-"))
-    server = None
-    database = E2eDatabase(workdir)
+    topology = Topology(Path(tempfile.mkdtemp(prefix="laporpungli-bench-submit-")), "submit")
     try:
-        database.create()
-        server = bench_server("submit", database, workdir).start()
+        topology.start()
+        port = topology.server.port
         photo = photo_1mp()
-        raws = _requests(server.port, photo)
-        run_async(_check(server.port, raws))
+        raws = _requests(port, photo)
+        run_async(_check(port, raws))
         print(
-            f"   {database.kind}; photo {len(photo) / 1024:.0f} KB; {CONCURRENCY} connections, "
-            f"{SECONDS:.0f} s each after {WARMUP:.0f} s warm-up",
+            f"   {topology.label}; photo {len(photo) / 1024:.0f} KB; "
+            f"{SECONDS:.0f} s per load after {WARMUP:.0f} s warm-up",
             file=sys.stderr,
         )
-        noop = _load(server, raws["noop"], "bare DRF no-op")
-        submit = _load(server, raws["json"], "JSON submission")
-        with_photo = _load(server, raws["photo"], "submission with a 1 MP photo")
+        noops = [_load(topology, raws["noop"], "bare DRF no-op", n) for n in NOOP_SWEEP]
+        noop = _peak(noops)
+        sweep = [_load(topology, raws["json"], "JSON submission", n) for n in SWEEP]
+        submit = _peak(sweep)
+        photos = [
+            _load(topology, raws["photo"], "submission with a 1 MP photo", n) for n in NOOP_SWEEP
+        ]
+        with_photo = _peak(photos)
     finally:
-        if server is not None:
-            server.stop()
-        database.drop()
-        shutil.rmtree(workdir, ignore_errors=True)
+        topology.stop()
+    for fallback in topology.fallbacks:
+        note("Fallback (submission benchmark)", fallback)
 
+    loads = [*noops, *sweep, *photos]
     ratio = submit.rate / noop.rate
-    others = max(noop.others, submit.others, with_photo.others)
-    unexpected = noop.unexpected(200) + submit.unexpected(201) + with_photo.unexpected(201)
+    others = max(result.others for result in loads)
+    unexpected = sum(result.unexpected(200) for result in noops) + sum(
+        result.unexpected(201) for result in [*sweep, *photos]
+    )
     ms = 1000
-    db = "SQLite WAL" if database.kind == "sqlite" else "PostgreSQL"
-    return [
+    figures = [
         Figure(
-            f"Bare DRF no-op GET (B), 1 uvicorn worker, {db}",
+            f"Bare DRF no-op GET (B), {topology.label}, best of {NOOP_SWEEP} conns",
             noop.rate,
             "req/s",
             "(informational)",
             None,
         ),
         Figure(
-            "Bare DRF no-op, p99",
-            percentile(noop.latencies, 0.99) * ms,
-            "ms",
-            "(informational)",
-            None,
-        ),
-        Figure(
-            "Anonymous JSON submissions (PARKIR-MOTOR pungli)",
+            f"Anonymous JSON submissions at the peak ({submit.concurrency} conns)",
             submit.rate,
             "req/s",
             "(informational)",
@@ -176,17 +193,44 @@ def run() -> list[Figure]:
             ratio >= JSON_RATIO_TARGET,
         ),
         Figure(
-            "JSON submission, p50", median(submit.latencies) * ms, "ms", "(informational)", None
-        ),
-        Figure(
-            "JSON submission, p99",
+            f"JSON submission p99 at the peak ({submit.concurrency} conns)",
             percentile(submit.latencies, 0.99) * ms,
             "ms",
             "(informational)",
             None,
         ),
+    ]
+    figures += [
         Figure(
-            f"Submissions with a 1 MP JPEG ({len(photo) // 1024} KB, multipart)",
+            f"  sweep: JSON submissions, {result.concurrency} conns "
+            f"(p99 {percentile(result.latencies, 0.99) * ms:,.0f} ms)",
+            result.rate,
+            "req/s",
+            "(informational)",
+            None,
+        )
+        for result in sweep
+    ]
+    figures += [
+        Figure(
+            f"  CPU per request: {label}",
+            cpu / rate * ms,
+            "ms",
+            "(informational)",
+            None,
+        )
+        for label, cpu, rate in (
+            ("workers, bare DRF", noop.worker_cpu, noop.rate),
+            ("workers, JSON submission", submit.worker_cpu, submit.rate),
+            ("PostgreSQL, JSON submission", submit.database_cpu, submit.rate),
+            ("workers, 1 MP photo submission", with_photo.worker_cpu, with_photo.rate),
+        )
+        if rate
+    ]
+    figures += [
+        Figure(
+            f"Submissions with a 1 MP JPEG ({len(photo) // 1024} KB, multipart, "
+            f"{with_photo.concurrency} conns)",
             with_photo.rate,
             "req/s",
             "≥ 50/s",
@@ -214,10 +258,11 @@ def run() -> list[Figure]:
             None,
         ),
         Figure(
-            f"Client: asyncio closed loop, {CONCURRENCY} conns, same cores",
+            "Client: asyncio closed loop on the same cores",
             cores(),
             "cores",
             "(informational)",
             None,
         ),
     ]
+    return figures

@@ -20,6 +20,15 @@ class Figure:
         return f"{self.name:<58} {self.value:>12,.1f} {self.unit:<10} {self.target:<18} {verdict}"
 
 
+# What the figures were measured on beyond the machine itself (service versions, fallbacks),
+# noted by the benchmarks as they start things and printed by `make bench` with the table.
+ENVIRONMENT: dict[str, str] = {}
+
+
+def note(key: str, value: str) -> None:
+    ENVIRONMENT[key] = value
+
+
 def django_setup(settings_module: str = "config.settings.test") -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     import django

@@ -6,7 +6,9 @@
   soon as the previous answer is read, for a fixed time after a warm-up.
 - ``bench_server``: an ASGI server of ``tests.e2e.servers`` (the one way servers are started) as
   deployed (``uvicorn``, no access log, ``--log-level warning``, ``DEBUG=false``), on the
-  benchmark settings (``tests.bench.server_settings``), rate limits off.
+  benchmark settings (``tests.bench.server_settings``), rate limits off (``tests.bench.topology``
+  runs it with two workers).
+- ``process_tree``/``tree_cpu_seconds``: a supervisor's workers, and the CPU they used.
 
 The client runs on the same machine as the servers and takes CPU from them: the figures say so.
 """
@@ -60,9 +62,32 @@ def rss_kib(pid: int) -> int:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User + system CPU time a process has used so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants: ``uvicorn --workers 2`` is a supervisor and two children,
+    and only the children's CPU and memory tell what the workers use."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                queue += [int(child) for child in task.read_text().split()]
+            except OSError:  # the thread or process ended meanwhile
+                continue
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and its descendants (the workers of a supervisor)."""
+    return sum(cpu_seconds(each) for each in process_tree(pid))
 
 
 def machine_busy_seconds() -> float:
@@ -195,6 +220,9 @@ class LoadResult:
     errors: Counter = field(default_factory=Counter)  # connection failures, by exception
     client_cpu: float = 0.0  # this process's CPU seconds during the window
     others: float = 0.0  # share of the machine other processes used meanwhile (OtherLoad)
+    concurrency: int = 0  # connections of the load
+    worker_cpu: float = 0.0  # the server processes' CPU meanwhile, in cores
+    database_cpu: float = 0.0  # PostgreSQL's, in cores (0 when it runs elsewhere)
 
     @property
     def rate(self) -> float:
@@ -210,13 +238,19 @@ async def closed_loop(
     port: int, raw: bytes, *, concurrency: int, seconds: float, warmup: float
 ) -> LoadResult:
     """``concurrency`` connections sending ``raw`` back to back, as wrk does: the answers
-    completed inside the measured window (after ``warmup``) count, with their latency."""
+    completed inside the measured window (after ``warmup``) count, with their latency.
+
+    The connections open one by one over the first half of the warm-up: opened at once, the
+    first worker of ``uvicorn --workers 2`` to wake accepts them all (asyncio accepts a whole
+    backlog in one go) and the other worker idles for the whole load."""
     loop = asyncio.get_running_loop()
     start = loop.time()
     window_start, window_end = start + warmup, start + warmup + seconds
     result = LoadResult(seconds=seconds)
+    stagger = min(0.05, warmup / 2 / concurrency)
 
-    async def client():
+    async def client(index: int):
+        await asyncio.sleep(index * stagger)
         connection = HttpConnection(port)
         try:
             while loop.time() < window_end:
@@ -240,7 +274,7 @@ async def closed_loop(
         await asyncio.sleep(seconds)
         result.client_cpu = time.process_time() - cpu_at_start
 
-    await asyncio.gather(cpu_mark(), *(client() for _ in range(concurrency)))
+    await asyncio.gather(cpu_mark(), *(client(index) for index in range(concurrency)))
     return result
 
 

@@ -153,6 +153,22 @@ def test_evaluate_counts_right_wrong_and_triage(directory):
     assert report.pairs[("DLH", "DISHUB")] == 1
 
 
+@pytest.mark.django_db
+def test_evaluate_reports_accuracy_per_kind_of_difficulty(directory):
+    text = "jukir minta 10rb tanpa karcis"
+    cases = [
+        Case(id="a", category="pungli", text=text, expected="DISHUB", kind="actor"),
+        Case(id="b", category="other", text=text, expected="DLH", kind="actor"),
+        Case(id="c", category="pungli", text=text, expected="DISHUB", kind="dialect"),
+        Case(id="d", category="pungli", text=text, expected="DISHUB"),  # the plain set: no kind
+    ]
+    report = evaluate(cases, routing_rules())
+    assert report.kinds == {("actor", True): 1, ("actor", False): 1, ("dialect", True): 1}
+    lines = report_lines(report, title="kinds")
+    assert "  kind actor                 50.0%  (1/2)" in lines
+    assert "  kind dialect              100.0%  (1/1)" in lines
+
+
 # --- manage.py routing_eval ----------------------------------------------------------------------
 
 
@@ -222,10 +238,11 @@ def test_routing_eval_without_a_labelled_file_still_reports_reroutes(directory, 
 
 HARD = Path(__file__).parent / "data" / "hard_complaints.jsonl"
 # Measured when the clause analysis, duties and learned model came in (the test half was never
-# tuned on): 65.4% with the rules of before, 79.4% with the first clause analysis, 82.2% now
-# (actor's seat and place of the demand, unnamed kelurahan as an earlier stop, wider duties).
-# A floor, so a regression shows.
-MIN_HARD_TEST_ACCURACY = 0.80
+# tuned on): 65.4% with the rules of before, 79.4% with the first clause analysis, 82.2% with
+# the actor's seat and place of the demand, 86.9% now (1,109 training complaints written by
+# other hands, the office a paper is awaited from, kelurahan named without "kelurahan", wider
+# duties). A floor, so a regression shows.
+MIN_HARD_TEST_ACCURACY = 0.85
 
 
 def test_the_hard_set_has_two_halves_of_every_kind():

@@ -205,3 +205,36 @@ def test_routing_train_dry_run_writes_nothing(directory, tmp_path):
     )
     assert "--dry-run: nothing written" in output
     assert not model.exists()
+
+
+@pytest.mark.django_db
+def test_routing_train_learns_from_a_training_set(directory, tmp_path):
+    # A training file has no test half: everything in it is learned from, nothing judged on it.
+    training = tmp_path / "training_complaints.jsonl"
+    rows = [
+        {"text": f"{UNKNOWN} {n}", "category": "delay", "opd": "DISARPUS", "why": "library"}
+        for n in range(6)
+    ] + [{"text": "bukan kantor kota", "category": "other", "opd": "NOPE", "why": "unknown"}]
+    training.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    sets = str(labelled_set(tmp_path / "a.jsonl", "DISARPUS", test_label="DISARPUS"))
+    model = tmp_path / "model.json"
+    without = train("--output", str(model), "--sets", sets, "--training")
+    trained_on = train(
+        "--output", str(tmp_path / "m2.json"), "--sets", sets, "--training", str(training)
+    )
+    count = int(without.split(" examples")[0])
+    # the six rows of a known office are examples; a row naming no office of the city is not
+    assert trained_on.startswith(f"{count + 6} examples")
+
+
+def test_the_training_sets_name_offices_of_the_directory():
+    from routing.evaluation import TRAINING_SETS, training_read
+
+    directory = json.loads(
+        (learning.MODEL.parent / "kota_bengkulu.json").read_text(encoding="utf-8")
+    )
+    offices = {row["code"] for row in directory["opd"]}
+    assert len(TRAINING_SETS) >= 2
+    examples = [example for path in TRAINING_SETS for example in training_read(path)]
+    assert len(examples) >= 1000
+    assert {code for _text, code in examples} == offices  # every office, nothing else

@@ -310,3 +310,88 @@ def test_bare_money_words_are_left_to_the_coordinator():
     decision = decide("dimintai uang")
     assert decision.opd is None and decision.status == engine.TRIAGE
     assert decision.oversight == ("INSPEKTORAT",)
+
+
+# --- Whose paper is awaited, who behaved so, where without "kelurahan" ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the office a paper must come from holds the case up, not the office that waits for it
+        (
+            "izin usaha kami di perizinan terpadu tertahan, rekomendasi dari dinas lingkungan "
+            "hidup belum keluar sudah dua bulan",
+            "DLH",
+        ),
+        (
+            "surat keterangan kematian ayah di kelurahan sidomulyo sudah dua minggu belum keluar, "
+            "padahal itu syarat akta kematian di dukcapil",
+            "KEC-GADING-CEMPAKA",
+        ),
+    ],
+)
+def test_the_office_a_paper_is_awaited_from_answers(text, expected):
+    decision = decide(text, "delay", rules=RULES_ALONE)
+    assert decision.opd == expected, decision.reason
+
+
+def test_an_awaited_paper_marks_its_office_as_the_actor_only_when_something_is_pending():
+    pending = analyze("rekomendasi dari dinas kesehatan belum keluar")
+    roles = dict(zip(pending.words, pending.roles, strict=True))
+    assert roles["kesehatan"] == "petugas"
+    done = analyze("rekomendasi dari dinas kesehatan sudah kami terima")
+    assert set(done.roles) == {""}
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        # "orang kelurahan X" asking for money, for another office's document
+        (
+            "orang kelurahan lempuing datang ke rumah, bilang bisa bantu urus kk ke dukcapil "
+            "asal kasih 250rb",
+            "pungli",
+            "KEC-RATU-AGUNG",
+        ),
+        # conduct complained of in itself: whose person behaved so
+        (
+            "pegawai kecamatan selebar membentak warga yang antre, bukan soal pegawainya malas",
+            "other",
+            "KEC-SELEBAR",
+        ),
+    ],
+)
+def test_a_person_of_the_kelurahan_or_kecamatan_makes_it_the_local_office(text, category, expected):
+    decision = decide(text, category, rules=RULES_ALONE)
+    assert decision.opd == expected, decision.reason
+
+
+def test_a_counted_person_is_nobody_s_actor():
+    # "per orang", "dua orang": a count, not "the people of" what follows
+    analysis = analyze("tiket masuk 5rb per orang ada karcisnya, tapi petugas lain narik 10rb")
+    roles = dict(zip(analysis.words, analysis.roles, strict=True))
+    assert roles["ada"] == "" and roles["karcis"] == ""
+    analysis = analyze("orang dinas sosial minta 100rb")
+    roles = dict(zip(analysis.words, analysis.roles, strict=True))
+    assert roles["sosial"] == "orang"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "sktm untuk berobat ibu di pekan sabtu sudah seminggu belum dibuat stafnya",
+            "KEC-SELEBAR",
+        ),
+        ("sy minta sktm dikelurahan kampung bali, udh seminggu gk jadi", "KEC-TELUK-SEGARA"),
+    ],
+)
+def test_a_kelurahan_named_without_the_word_kelurahan_places_the_local_office(text, expected):
+    decision = decide(text, "delay", rules=RULES_ALONE)
+    assert decision.opd == expected, decision.reason
+
+
+def test_a_local_service_without_any_place_still_goes_to_the_coordinator():
+    decision = decide("minta sktm untuk berobat sudah seminggu belum dibuat", "delay")
+    assert decision.opd is None and decision.status == engine.TRIAGE, decision.reason

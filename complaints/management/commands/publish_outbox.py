@@ -6,13 +6,12 @@ same two jobs inside its server (``config.lifespan``). Needs the shared channel 
 (REDIS_URL) to reach other processes' sockets.
 """
 
-import time
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from complaints.counters import counters_publish_if_changed
 from complaints.events import outbox_sweep
+from config.loops import run_periodically
 
 
 class Command(BaseCommand):
@@ -22,11 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--loop", action="store_true", help="Keep sweeping every few seconds.")
 
     def handle(self, *args, loop: bool, **options):
-        while True:
-            sent = outbox_sweep()
-            counters_publish_if_changed()
-            if sent or not loop:
-                self.stdout.write(f"Published {sent} event(s) from the outbox.")
-            if not loop:
-                return
-            time.sleep(settings.PORTAL_OUTBOX_INTERVAL)
+        # Until SIGTERM; a failed sweep is tried again at the next turn (config.loops).
+        run_periodically(
+            "outbox", lambda: self._sweep(loop), every=settings.PORTAL_OUTBOX_INTERVAL, loop=loop
+        )
+
+    def _sweep(self, loop: bool) -> None:
+        sent = outbox_sweep()
+        counters_publish_if_changed()
+        if sent or not loop:
+            self.stdout.write(f"Published {sent} event(s) from the outbox.")

@@ -6,12 +6,11 @@ Idempotent and safe to run concurrently. Production runs it from a scheduler (e.
 inside its server.
 """
 
-import time
-
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from complaints.clocks import clocks_run
+from config.loops import run_periodically
 
 
 class Command(BaseCommand):
@@ -23,18 +22,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, loop: bool, **options):
-        while True:
-            report = clocks_run()
+        # Until SIGTERM; a failed run is tried again at the next turn (config.loops).
+        run_periodically("clocks", self._run, every=settings.PORTAL_CLOCKS_INTERVAL, loop=loop)
+
+    def _run(self) -> None:
+        report = clocks_run()
+        self.stdout.write(
+            f"Escalated to the OPD head: {report.escalated_to_head}; to the Inspektorat: "
+            f"{report.escalated_to_inspektorat}; auto-closed: {report.auto_closed}."
+        )
+        if report.checkpoint:
+            self.stdout.write(f"Integrity checkpoint published for {report.checkpoint}.")
+        if report.purged:
             self.stdout.write(
-                f"Escalated to the OPD head: {report.escalated_to_head}; to the Inspektorat: "
-                f"{report.escalated_to_inspektorat}; auto-closed: {report.auto_closed}."
+                f"Texts or photos purged under the retention rule: {report.purged} complaints."
             )
-            if report.checkpoint:
-                self.stdout.write(f"Integrity checkpoint published for {report.checkpoint}.")
-            if report.purged:
-                self.stdout.write(
-                    f"Texts or photos purged under the retention rule: {report.purged} complaints."
-                )
-            if not loop:
-                return
-            time.sleep(settings.PORTAL_CLOCKS_INTERVAL)

@@ -4,10 +4,9 @@ The clocks (`run_clocks`, or `make run`'s server) do the same at every run; this
 scheduler send more often than the clocks run. Safe beside them: each mail is sent once.
 """
 
-import time
-
 from django.core.management.base import BaseCommand
 
+from config.loops import run_periodically
 from notifications.sender import notifications_run
 
 DEFAULT_INTERVAL = 60.0
@@ -21,13 +20,13 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=DEFAULT_INTERVAL)
 
     def handle(self, *args, loop: bool, interval: float, **options):
-        while True:
-            report = notifications_run()
-            self.stdout.write(
-                f"Deadline warnings: {report.due_soon}; mails written: {report.written}; "
-                f"digests: {report.digests}; sent: {report.sent}; waiting after an error: "
-                f"{report.failed}; dropped: {report.dropped}."
-            )
-            if not loop:
-                return
-            time.sleep(interval)
+        # Until SIGTERM; a failed run is tried again at the next turn (config.loops).
+        run_periodically("notifications", self._run, every=interval, loop=loop)
+
+    def _run(self) -> None:
+        report = notifications_run()
+        self.stdout.write(
+            f"Deadline warnings: {report.due_soon}; mails written: {report.written}; "
+            f"digests: {report.digests}; sent: {report.sent}; waiting after an error: "
+            f"{report.failed}; dropped: {report.dropped}."
+        )

@@ -1,7 +1,8 @@
 """`python manage.py routing_train`: learn from staff corrections, keep the model if not worse.
 
 Examples: every recorded correction (``RoutingFeedback``: reassignments and reroute decisions),
-the dev halves of the labelled sets, and each office's duties. The candidate is evaluated with
+the dev halves of the labelled sets, the training sets (complaints written for learning only)
+and each office's duties. The candidate is evaluated with
 the rules on the test halves, next to the current model; it replaces the stored model only when
 it gets at least as many cases right and still copies every pungli case to oversight.
 """
@@ -11,7 +12,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from routing import learning
-from routing.evaluation import LABELLED_SETS, cases_read, evaluate, feedback_cases
+from routing.evaluation import (
+    LABELLED_SETS,
+    TRAINING_SETS,
+    cases_read,
+    evaluate,
+    feedback_cases,
+    training_read,
+)
 from routing.selectors import routing_rules
 
 
@@ -21,9 +29,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--output", type=Path, default=learning.MODEL)
         parser.add_argument("--sets", type=Path, nargs="*", default=list(LABELLED_SETS))
+        parser.add_argument("--training", type=Path, nargs="*", default=list(TRAINING_SETS))
         parser.add_argument("--dry-run", action="store_true", help="Evaluate, write nothing.")
 
-    def handle(self, *args, output: Path, sets: list[Path], dry_run: bool, **options):
+    def handle(
+        self, *args, output: Path, sets: list[Path], training: list[Path], dry_run, **options
+    ):
         rules = routing_rules().with_model(None)
         examples = [(learning.case_features(case.text), case.expected) for case in feedback_cases()]
         corrections = len(examples)
@@ -32,6 +43,13 @@ class Command(BaseCommand):
                 (learning.case_features(case.text), case.expected)
                 for case in cases_read(path, "dev")
             ]
+        for path in training:
+            if path.exists():
+                examples += [
+                    (learning.case_features(text), code)
+                    for text, code in training_read(path)
+                    if code in rules.opds
+                ]
         examples += learning.duty_examples(rules.opds)
         about = {"corrections": corrections, "examples": len(examples)}
         candidate = learning.Model.from_data(data := learning.model_train(examples, about=about))
