@@ -432,6 +432,18 @@ def complaint_actions(user, complaint: Complaint) -> ComplaintActions:
     )
 
 
+def complaints_in_public_feed() -> QuerySet[Complaint]:
+    """What anyone may read through Open311: every complaint (each report counts in public), of
+    which the feed (``api.open311.feed``) shows only de-identified fields and
+    ``public_feed_summary``."""
+    return Complaint.objects.all()
+
+
+def public_feed_summary(complaint: Complaint) -> str:
+    """The text the public reads of a complaint: the approved summary, none once withdrawn."""
+    return complaint.published_summary if complaint.withdrawn_at is None else ""
+
+
 def may_publish_summary(user, complaint: Complaint) -> bool:
     """Who approves the summary the Open311 feed publishes: the complaint desk, the Inspektorat
     or an admin; for pungli only the Inspektorat or an admin. Never an account of an office the

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from api.open311.directory import GENERAL_CODE
+from complaints.access import complaints_in_public_feed, public_feed_summary
 from complaints.models import UNRESOLVED_EXCLUDED, Complaint
 
 OPEN, CLOSED = "open", "closed"
@@ -65,7 +66,8 @@ def feed_request(reference: str) -> dict | None:
 def _published() -> QuerySet[Complaint]:
     day = TruncDate("created_at", tzinfo=timezone.get_current_timezone())
     return (
-        Complaint.objects.select_related("service", "opd", "kecamatan")
+        complaints_in_public_feed()
+        .select_related("service", "opd", "kecamatan")
         .annotate(day=day)
         .order_by("-day", "reference")
     )
@@ -117,8 +119,8 @@ def request_entry(complaint: Complaint) -> dict:
         "address": _area(complaint),
         "media_url": None,
     }
-    if complaint.published_summary and complaint.withdrawn_at is None:
-        entry["description"] = complaint.published_summary
+    if summary := public_feed_summary(complaint):
+        entry["description"] = summary
     return entry
 
 

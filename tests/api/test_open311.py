@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from api.models import Open311Client
 from api.open311 import keys
+from complaints.access import public_feed_summary
 from complaints.models import Complaint, Event
 from complaints.services import complaint_withdraw
 from complaints.services.publication import complaint_summary_publish
@@ -190,6 +191,9 @@ def test_a_withdrawn_complaint_loses_its_published_summary(client, planted):
     complaint_withdraw(complaint=Complaint.objects.get(pk=planted.pk))
     [entry] = as_json(get(client, f"requests/{planted.reference}.json"))
     assert "description" not in entry and entry["status"] == "closed"
+    # the rule is the access module's, for every surface that shows the public text
+    withdrawn = Complaint.objects.get(pk=planted.pk)
+    assert withdrawn.published_summary == "Ringkasan." and public_feed_summary(withdrawn) == ""
 
 
 def test_feed_filters(client, directory):
