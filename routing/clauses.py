@@ -143,8 +143,9 @@ _ACTOR_STOPS = frozenset(
         "belum",
     }
 )
-# What an actor does that makes them the one complained about.
-DEEDS = frozenset(
+# What an actor does that makes them the one complained about: money asked, taken, cut or held
+# back (also what a head of an office is reported for) ...
+MONEY_DEEDS = frozenset(
     {
         "minta",
         "meminta",
@@ -162,15 +163,9 @@ DEEDS = frozenset(
         "memotong",
         "palak",
         "memalak",
-        "nawarin",
-        "menawarkan",
-        "tawarkan",
         "uang",
-        "bayar",
         "tahan",
         "menahan",
-        "mempersulit",
-        "persulit",
         # What the demanded money is called: "asal ada komitmen 10%", "uang pelicin".
         "setoran",
         "komitmen",
@@ -179,18 +174,29 @@ DEEDS = frozenset(
         "fee",
         "setor",
         "menyetor",
-        "kasih",
-        # Conduct complained of in itself: whose person behaved so is whose office answers.
-        "memaki",
-        "membentak",
-        "mengusir",
-        "mendorong",
-        "melempar",
-        "menyebarkan",
-        "menolak",
     }
 )
+# ... and the rest: offers, hindrance, and conduct complained of in itself (whose person
+# behaved so is whose office answers).
+DEEDS = MONEY_DEEDS | {
+    "nawarin",
+    "menawarkan",
+    "tawarkan",
+    "bayar",
+    "mempersulit",
+    "persulit",
+    "kasih",
+    "memaki",
+    "membentak",
+    "mengusir",
+    "mendorong",
+    "melempar",
+    "menyebarkan",
+    "menolak",
+}
 _NOT_DONE = frozenset({"tidak", "belum", "bukan", "tanpa"})
+# "... itu honorer kelurahan", "... oleh petugas X": the actor named after the deed.
+_NAMED_AFTER = frozenset({"itu", "adalah", "ialah", "yaitu", "oleh"})
 # "di kantor X ada staf ...": how far before the actor noun the office it sits in is looked for.
 _PLACE_LOOKBACK = 8
 _SEATS = frozenset({"kantor", "dinas", "badan", "loket"})
@@ -215,7 +221,59 @@ _PENDING_LOOKAROUND = 8
 # "surat di kelurahan X belum keluar": the local office a paper lies at holds it up too.
 _LOCAL_SEATS = frozenset({"kelurahan", "kecamatan"})
 
-_TRIGGERS = NEGATIONS | LANDMARKS | _ALREADY | ACTORS | PASSIVE_DEEDS | {_FROM} | _LOCAL_SEATS
+# The head of an office named as the one who did it: "kepala dinas X minta setoran", "camat
+# sendiri yang minta 2 juta", "kadinsos yg motong bansos". Such a complaint goes to the
+# Inspektorat as primary, never to that office ("melibatkan pimpinan"), whether or not the
+# reporter ticked the box. A lurah leads a kelurahan, a part of the kecamatan office, and a
+# kepala sekolah, puskesmas or bidang a unit: none of them heads an office.
+HEAD_ROLE = "pimpinan"
+_HEADS = frozenset(
+    {
+        "camat",
+        "sekda",
+        "pimpinan",
+        "kadis",
+        "kadin",
+        "kaban",
+        "kalak",
+        "kasatpol",
+        "kadinkes",
+        "kadinsos",
+        "kadisdik",
+        "kadisdikbud",
+        "kadishub",
+        "kadisnaker",
+        "kadiskominfo",
+        "kadisperindag",
+        "kadispar",
+        "kadispora",
+        "kadiskan",
+        "kadisdukcapil",
+    }
+)
+# Heads said in two words: "kepala dinas/badan ...", "direktur rsud/rumah sakit".
+_HEAD_TITLES = {
+    "kepala": frozenset({"dinas", "badan", "kantor", "satpol", "pelaksana"}),
+    "direktur": frozenset({"rsud", "rumah", "rs"}),
+}
+# What a head is reported for: money, and what is taken from the budget or given to them.
+_HEAD_DEEDS = MONEY_DEEDS | {"dipotong", "amplop", "suap", "terima", "menerima", "jatah"}
+# "kantor camat", "lapor ke camat", "staf camat", "bukan camatnya": the head is not the actor.
+_NOT_THE_HEAD = frozenset({"kantor", "ke", "kepada", "bukan", "selain"}) | ACTORS
+_HEAD_FLOOR = 0.5  # below this weight (negated, tried, a landmark) the head did nothing
+_HEAD_SPAN_ENDS = _HEAD_DEEDS | _ACTOR_STOPS | {"sendiri", "yang", "nya", "itu", "di", "ke"}
+
+_TRIGGERS = (
+    NEGATIONS
+    | LANDMARKS
+    | _ALREADY
+    | ACTORS
+    | PASSIVE_DEEDS
+    | {_FROM}
+    | _LOCAL_SEATS
+    | _HEADS
+    | set(_HEAD_TITLES)
+)
 
 
 def weigh(
@@ -229,9 +287,12 @@ def weigh(
         return (), ()
     _focus(words, sentences, weights)
     # Only the few trigger words do anything; they are picked out at C speed.
+    heads = []
     for index in compress(range(count), map(_TRIGGERS.__contains__, words)):
         word = words[index]
-        if word in NEGATIONS:
+        if word in _HEADS or word in _HEAD_TITLES:
+            heads.append(index)  # weighed once every negation and tried place is known
+        elif word in NEGATIONS:
             _negation(words, clauses, index, weights)
         elif word in LANDMARKS:
             _mute_after(words, clauses, index, LANDMARK_SPAN, LANDMARK_WEIGHT, weights)
@@ -246,6 +307,8 @@ def weigh(
             _awaited_from(words, clauses, index, roles, weights)
         elif word in _LOCAL_SEATS and index and words[index - 1] == "di":
             _awaited_from(words, clauses, index - 1, roles, weights)
+    for index in heads:
+        _head(words, clauses, sentences, index, weights, roles)
     return tuple(weights), tuple(roles)
 
 
@@ -336,14 +399,50 @@ def _mute_clause_before(
 
 
 def _does_the_deed(words, sentences, index) -> bool:
-    """An actor counts when the same sentence says what they took, asked or held back."""
+    """An actor counts when the same sentence says what they took, asked or held back: after
+    the actor, or before it when the actor is named last ("yang minta 30 ribu itu honorer
+    kelurahan", "dimintai uang oleh petugas X")."""
     sentence = sentences[index]
     for position in range(index + 1, len(words)):
         if sentences[position] != sentence:
-            return False
+            break
         if words[position] in DEEDS and words[position - 1] not in _NOT_DONE:
             return True
+    if not index or words[index - 1] not in _NAMED_AFTER:
+        return False
+    for position in range(index - 2, -1, -1):
+        if sentences[position] != sentence:
+            return False
+        if words[position] in DEEDS and (not position or words[position - 1] not in _NOT_DONE):
+            return True
     return False
+
+
+def _head(words, clauses, sentences, index, weights, roles) -> None:
+    """Mark the head of an office who did the deed (the title and the office after it) with
+    ``HEAD_ROLE``; the engine sends such a complaint to the Inspektorat."""
+    word = words[index]
+    following = words[index + 1] if index + 1 < len(words) else ""
+    titled = _HEAD_TITLES.get(word)
+    if titled is not None and following not in titled:
+        return  # "kepala sekolah", "direktur perusahaan": not the head of an office
+    if weights[index] < _HEAD_FLOOR or (index and words[index - 1] in _NOT_THE_HEAD):
+        return
+    sentence = sentences[index]
+    deed = False
+    for position in range(len(words)):
+        if sentences[position] == sentence and words[position] in _HEAD_DEEDS:
+            if not position or words[position - 1] not in _NOT_DONE:
+                deed = True
+                break
+    if not deed:
+        return
+    roles[index] = HEAD_ROLE
+    # The office after the title ("kepala dinas pendidikan"), up to what the head did.
+    for position in range(index + 1, min(index + 1 + ACTOR_SPAN, len(words))):
+        if clauses[position] != clauses[index] or words[position] in _HEAD_SPAN_ENDS:
+            break
+        roles[position] = roles[position] or HEAD_ROLE
 
 
 def _actor(words, clauses, index, roles) -> None:

@@ -41,9 +41,13 @@ def duty_rules(existing: tuple[engine.TextRule, ...], opds) -> list[engine.TextR
             continue
         for phrase in phrases:
             terms = analyze_pattern("keyword", phrase)
-            kind = "phrase" if len(terms) > 1 else "stem"
-            if kind == "stem":
-                terms = analyze_pattern("stem", phrase) or terms
+            kind = "phrase" if len(terms) > 1 else "keyword"
+            root = analyze_pattern("stem", phrase)
+            if kind == "keyword" and root == terms:
+                # A root word ("sampah") matches its forms ("persampahan"); a derived one
+                # ("pertanahan", "persalinan") only itself: its root ("tanah", "salin") is
+                # every other office's word too.
+                kind = "stem"
             if not terms or (terms, target) in known:
                 continue
             known.add((terms, target))

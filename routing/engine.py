@@ -18,9 +18,10 @@ that involves the head of an OPD goes to the Inspektorat as primary, never to th
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import compress
 from types import MappingProxyType
 
-from routing.clauses import ACTOR_SPAN, ACTORS
+from routing.clauses import ACTOR_SPAN, ACTORS, HEAD_ROLE
 
 ASSIGNED = "assigned"
 TRIAGE = "triage"
@@ -173,6 +174,16 @@ class _TextIndex:
             {area.code: area.name for area in rules.areas.values()}
         )
         self.kecamatan_names = _names_by_first_word(dict(rules.kecamatan_names))
+        # Names of several words, kelurahan and kecamatan alike, by their first word.
+        self.long_names: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for names in (self.kelurahan_names, self.kecamatan_names):
+            for first, candidates in names.items():
+                several = [item for item in candidates if len(item[0]) > 1]
+                if several:
+                    merged = self.long_names.setdefault(first, [])
+                    merged.extend(several)
+                    merged.sort(key=lambda item: -len(item[0]))
+        self.name_starts = frozenset(self.long_names)
 
 
 def _names_by_first_word(names: Mapping[str, str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
@@ -219,16 +230,19 @@ def route(facts: Facts, rules: Rules) -> Decision:
         or _no_match()
     )
     walled = None
-    if facts.involves_head:  # the primary oversight office matters only then
-        primary = _oversight_opd(facts, rules, WHEN_INVOLVES_HEAD, MODE_PRIMARY)
+    # The reporter ticked "melibatkan pimpinan", or the text names the head as who did it.
+    head_named = () if facts.involves_head else _head_named(facts)
+    involves_head = facts.involves_head or bool(head_named)
+    if involves_head:  # the primary oversight office matters only then
+        primary = _oversight_opd(rules, WHEN_INVOLVES_HEAD, MODE_PRIMARY)
         if primary:
             walled = match.opd if match.opd != primary else None
-            match = _bypass_head(match, primary, rules)
+            match = _bypass_head(match, primary, rules, head_named)
     copies = tuple(
         rule.opd
         for rule in rules.oversight
         if rule.mode == MODE_COPY
-        and _applies(rule.when, facts)
+        and _applies(rule.when, facts.category, involves_head)
         and rule.opd != match.opd
         and rule.opd in rules.opds
     )
@@ -252,15 +266,25 @@ def route(facts: Facts, rules: Rules) -> Decision:
     )
 
 
-def _applies(when: str, facts: Facts) -> bool:
+def _applies(when: str, category: str, involves_head: bool) -> bool:
     if when == WHEN_PUNGLI:
-        return facts.category == "pungli"
+        return category == "pungli"
     if when == WHEN_INVOLVES_HEAD:
-        return facts.involves_head
+        return involves_head
     return False
 
 
-def _oversight_opd(facts: Facts, rules: Rules, when: str, mode: str) -> str | None:
+def _head_named(facts: Facts) -> tuple[str, ...]:
+    """The words naming the head of an office as the one who did it ("kepala dinas
+    pendidikan"), as the clause analysis marked them; () when the text names none."""
+    if HEAD_ROLE not in facts.roles:
+        return ()
+    return tuple(
+        word for word, role in zip(facts.words, facts.roles, strict=False) if role == HEAD_ROLE
+    )
+
+
+def _oversight_opd(rules: Rules, when: str, mode: str) -> str | None:
     for rule in rules.oversight:
         if rule.when == when and rule.mode == mode and rule.opd in rules.opds:
             return rule.opd
@@ -306,13 +330,14 @@ def _no_match() -> _Match:
     )
 
 
-def _bypass_head(match: _Match, primary: str, rules: Rules) -> _Match:
+def _bypass_head(match: _Match, primary: str, rules: Rules, head_named=()) -> _Match:
     about = f" {rules.opds.get(match.opd, match.opd)}" if match.opd and match.opd != primary else ""
+    said = f" (pelapor menyebut '{' '.join(head_named)}' sebagai pelakunya)" if head_named else ""
     return _Match(
         primary,
         RULE_INVOLVES_HEAD,
         1.0,
-        f"Melibatkan pimpinan OPD{about} → {rules.opds.get(primary, primary)}, "
+        f"Melibatkan pimpinan OPD{about}{said} → {rules.opds.get(primary, primary)}, "
         "bukan ke OPD tersebut",
     )
 
@@ -560,9 +585,15 @@ def _place(facts: Facts, rules: Rules, index: _TextIndex) -> tuple[tuple[str, st
     area = rules.areas.get(facts.kelurahan or "")
     found = (area.code, area.kecamatan) if area else None
     words = facts.words
+    # "Kebun Kenanga", "Sawah Lebar", "Jembatan Kecil": the words of a place's name are no
+    # topic (a garden, a rice field, a bridge), wherever the name stands.
+    muted = (
+        set()
+        if index.name_starts.isdisjoint(words)
+        else _place_name_positions(words, index.name_starts, index.long_names)
+    )
     if _PLACE_CUES.isdisjoint(words):
-        return (found or ("", "")), frozenset()  # most texts: no place named
-    muted = set()
+        return (found or ("", "")), frozenset(muted)  # most texts: no place named
     for position, word in enumerate(words[:-1]):
         if word in _KELURAHAN_CUES:
             code = _name_at(words, position + 1, index.kelurahan_names)
@@ -589,6 +620,17 @@ def _kelurahan_named(words, rules: Rules, index: _TextIndex) -> tuple[str, str] 
             if code:
                 return code, rules.areas[code].kecamatan
     return None
+
+
+def _place_name_positions(words, starts: frozenset, names: Mapping) -> set[int]:
+    """The positions of the words of every place name of several words in the text."""
+    positions: set[int] = set()
+    for position in compress(range(len(words)), map(starts.__contains__, words)):
+        for name, _code in names[words[position]]:
+            if words[position : position + len(name)] == name:
+                positions.update(range(position, position + len(name)))
+                break
+    return positions
 
 
 def _name_at(words: tuple[str, ...], position: int, names: Mapping) -> str | None:

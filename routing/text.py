@@ -160,6 +160,7 @@ SLANG = {
     "narik": "tarik",
     "nagih": "tagih",
     "motong": "potong",
+    "nahan": "tahan",
     "mintain": "minta",
     "dimintak": "diminta",
     "gratisan": "gratis",

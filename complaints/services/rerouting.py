@@ -42,6 +42,10 @@ def complaint_apply_decision(
     complaint.routing_rule = decision.rule
     complaint.routing_confidence = decision.confidence
     complaint.routing_reason = decision.reason[:500]
+    if decision.rule == engine.RULE_INVOLVES_HEAD:
+        # The text named the head of an office as who did it, ticked box or not: the walls
+        # that keep a head's office out of the complaint apply from here on.
+        complaint.involves_head = True
     if complaint.involves_head:
         walled = decision.walled or (
             complaint.reported_opd.code if complaint.reported_opd else None
@@ -50,7 +54,14 @@ def complaint_apply_decision(
         if walled and walled != settings.PORTAL_INSPEKTORAT_CODE:
             complaint.walled_opd = Opd.objects.filter(code=walled).first()
     complaint.save(
-        update_fields=["opd", "routing_rule", "routing_confidence", "routing_reason", "walled_opd"]
+        update_fields=[
+            "opd",
+            "routing_rule",
+            "routing_confidence",
+            "routing_reason",
+            "walled_opd",
+            "involves_head",
+        ]
     )
     # A new complaint holds no oversight copy yet: add, without reading the (empty) current set.
     if decision.oversight:

@@ -15,10 +15,12 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
+from complaints.access import complaints_visible_to
 from complaints.models import Complaint, Event, Evidence
 from tests import images
 from tests.api.client import PARKIR_STORY, complaint_post, photo
 from tests.conftest import files_under
+from tests.factories import staff_user
 
 pytestmark = pytest.mark.usefixtures("directory")
 
@@ -133,6 +135,27 @@ def test_involving_the_head_goes_to_the_inspektorat_as_primary(api_client):
     assert body["status"] == "assigned"
     assert body["opd"]["code"] == "INSPEKTORAT"
     assert "DUKCAPIL" not in body["oversight"]
+
+
+def test_a_head_named_as_the_actor_walls_off_that_office_without_the_box_ticked(api_client):
+    data = {
+        "category": "pungli",
+        "service": "KK",
+        "description": "Kepala dinas kependudukan sendiri yang minta uang pelicin 200rb untuk KK.",
+    }
+
+    response = complaint_post(api_client, data)
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["opd"]["code"] == "INSPEKTORAT"
+    assert "DUKCAPIL" not in body["oversight"]
+    complaint = Complaint.objects.get(reference=body["reference"])
+    assert complaint.involves_head is True
+    assert complaint.walled_opd.code == "DUKCAPIL"
+    # The head's own office sees nothing of it, on any surface (complaints.access).
+    dukcapil_head = staff_user("opd", "DUKCAPIL")
+    assert not complaints_visible_to(dukcapil_head).filter(pk=complaint.pk).exists()
 
 
 def test_a_local_service_goes_to_the_kecamatan_office_of_the_place(api_client):

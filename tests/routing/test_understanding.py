@@ -395,3 +395,68 @@ def test_a_kelurahan_named_without_the_word_kelurahan_places_the_local_office(te
 def test_a_local_service_without_any_place_still_goes_to_the_coordinator():
     decision = decide("minta sktm untuk berobat sudah seminggu belum dibuat", "delay")
     assert decision.opd is None and decision.status == engine.TRIAGE, decision.reason
+
+
+# --- The head of an office named as who did it ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "walled"),
+    [
+        ("Kepala dinas perdagangan sendiri yang minta setoran dari tiap pedagang", "DISPERINDAG"),
+        ("kadinsos nya sendiri yg motong bansos, bukan pendamping", "DINSOS"),
+        ("camat selebar sendiri yg minta 2jt biar rekomendasi usaha sy diteken", "KEC-SELEBAR"),
+        ("direktur rumah sakit kota menahan jasa pelayanan perawat kontrak 3 bulan", "RSUD-HD"),
+        # the head named after the deed
+        ("yang minta uang 5 juta itu kepala dinas pendidikan, bukan stafnya", "DIKBUD"),
+    ],
+)
+def test_a_head_named_as_the_actor_sends_the_complaint_to_the_inspektorat(text, walled):
+    decision = decide(text)
+    assert decision.opd == "INSPEKTORAT"
+    assert decision.rule == engine.RULE_INVOLVES_HEAD
+    assert decision.walled == walled  # the head's own office is kept out of it
+    assert "pelakunya" in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a kepala sekolah, puskesmas or lurah heads no office
+        ("kepala sekolah SD minta uang bangunan 2 juta ke tiap wali murid", "DIKBUD"),
+        ("pak lurah jembatan kecil sendiri yg minta 300rb utk surat tanah", "KEC-SINGARAN-PATI"),
+        # the head's office, the head as a place already tried, a negated head
+        ("staf di kantor camat sungai serut minta 200rb utk rekomendasi IUMK", "KEC-SUNGAI-SERUT"),
+        (
+            "yg minta 250rb itu bukan kepala dinasnya, tapi staf bidang nelayan dinas perikanan",
+            "DISKAN",
+        ),
+        # a head who did nothing of the kind
+        ("surat di kantor camat ratu samban 2 minggu blm siap, camat lg cuti", "KEC-RATU-SAMBAN"),
+    ],
+)
+def test_a_head_not_named_as_the_actor_changes_nothing(text, expected):
+    decision = decide(text, category="pungli" if "minta" in text else "delay")
+    assert decision.opd == expected
+    assert decision.rule != engine.RULE_INVOLVES_HEAD
+
+
+def test_a_head_only_told_of_the_demand_is_no_actor():
+    analysis = analyze("sudah lapor ke camat soal staf kelurahan yg minta uang, tidak ditanggapi")
+    assert "pimpinan" not in analysis.roles
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the actor named last: "yang minta ... itu <actor>", "dimintai ... oleh <actor>"
+        (
+            "Dukcapil tidak minta apa-apa; yang minta 30 ribu untuk pengantar rekam KTP itu "
+            "honorer di kantor kelurahan Bumi Ayu",
+            "KEC-SELEBAR",
+        ),
+        ("waktu perpanjang izin reklame sy dimintai 500rb oleh petugas satpol pp", "SATPOLPP"),
+    ],
+)
+def test_an_actor_named_after_the_deed_answers(text, expected):
+    assert decide(text).opd == expected
