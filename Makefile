@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
-.PHONY: run prod-local test test-services lint bench venv venv-dev messages lock clean
+.PHONY: run prod-local test test-embedded test-services lint bench venv venv-dev messages lock clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -88,6 +88,12 @@ prod-local: venv-dev
 ## make test: the whole suite on the embedded default (SQLite, in-memory channel layer)
 test: venv-dev
 	env -u DATABASE_URL -u REDIS_URL $(PYTEST) $(PYTEST_ARGS)
+
+## make test-embedded: only the tests make test-services leaves out (marked embedded_only: pure
+## functions, settings, page-only browser flows), on the embedded default; with test-services,
+## every test once (what CI runs)
+test-embedded: venv-dev
+	env -u DATABASE_URL -u REDIS_URL $(PYTEST) -m embedded_only $(PYTEST_ARGS)
 
 ## make test-services: the suite's database and channel-layer parts against PostgreSQL and Redis
 ## (tests marked embedded_only — pure functions, settings, page-only browser flows — run in make test)

@@ -176,24 +176,25 @@ MONEY_DEEDS = frozenset(
         "menyetor",
     }
 )
-# ... and the rest: offers, hindrance, and conduct complained of in itself (whose person
-# behaved so is whose office answers).
-DEEDS = MONEY_DEEDS | {
-    "nawarin",
-    "menawarkan",
-    "tawarkan",
-    "bayar",
-    "mempersulit",
-    "persulit",
-    "kasih",
-    "memaki",
-    "membentak",
-    "mengusir",
-    "mendorong",
-    "melempar",
-    "menyebarkan",
-    "menolak",
-}
+# ... conduct complained of in itself (whose person behaved so is whose office answers) ...
+MISCONDUCT = frozenset(
+    {
+        "memaki",
+        "membentak",
+        "mengusir",
+        "mendorong",
+        "melempar",
+        "menyebarkan",
+        "memaksa",
+        "mengancam",
+    }
+)
+# ... and offers and hindrance.
+DEEDS = (
+    MONEY_DEEDS
+    | MISCONDUCT
+    | {"nawarin", "menawarkan", "tawarkan", "bayar", "mempersulit", "persulit", "kasih", "menolak"}
+)
 _NOT_DONE = frozenset({"tidak", "belum", "bukan", "tanpa"})
 # "... itu honorer kelurahan", "... oleh petugas X": the actor named after the deed.
 _NAMED_AFTER = frozenset({"itu", "adalah", "ialah", "yaitu", "oleh"})
@@ -256,15 +257,23 @@ _HEAD_TITLES = {
     "kepala": frozenset({"dinas", "badan", "kantor", "satpol", "pelaksana"}),
     "direktur": frozenset({"rsud", "rumah", "rs"}),
 }
-# What a head is reported for: money, and what is taken from the budget or given to them.
-_HEAD_DEEDS = MONEY_DEEDS | {"dipotong", "amplop", "suap", "terima", "menerima", "jatah"}
+# What a head is reported for: money (taken from the budget or given to them too) and
+# misconduct. Not a refusal: a camat who will not sign is the kecamatan office's delay.
+_HEAD_DEEDS = MONEY_DEEDS | MISCONDUCT | {"dipotong", "amplop", "suap", "jatah"}
 # "kantor camat", "lapor ke camat", "staf camat", "bukan camatnya": the head is not the actor.
 _NOT_THE_HEAD = frozenset({"kantor", "ke", "kepada", "bukan", "selain"}) | ACTORS
 _HEAD_FLOOR = 0.5  # below this weight (negated, tried, a landmark) the head did nothing
 _HEAD_SPAN_ENDS = _HEAD_DEEDS | _ACTOR_STOPS | {"sendiri", "yang", "nya", "itu", "di", "ke"}
 
+# "yang menahan adalah bagian keuangan BPKAD", "yang minta uang ialah juru pungut dari
+# kelurahan X": a cleft names after "adalah" who did what its "yang" clause says.
+_CLEFTS = frozenset({"adalah", "ialah"})
+_CLEFT_ROLE = "pihak"
+_CLEFT_LOOKBACK = 12
+
 _TRIGGERS = (
     NEGATIONS
+    | _CLEFTS
     | LANDMARKS
     | _ALREADY
     | ACTORS
@@ -307,6 +316,8 @@ def weigh(
             _awaited_from(words, clauses, index, roles, weights)
         elif word in _LOCAL_SEATS and index and words[index - 1] == "di":
             _awaited_from(words, clauses, index - 1, roles, weights)
+        elif word in _CLEFTS:
+            _cleft(words, clauses, sentences, index, roles)
     for index in heads:
         _head(words, clauses, sentences, index, weights, roles)
     return tuple(weights), tuple(roles)
@@ -418,6 +429,23 @@ def _does_the_deed(words, sentences, index) -> bool:
     return False
 
 
+def _cleft(words, clauses, sentences, index, roles) -> None:
+    """After "yang ... adalah": the words naming who did it carry the actor's role (an actor
+    noun right after "adalah" is an actor of its own, found by ``_does_the_deed``)."""
+    following = index + 1
+    if following >= len(words) or words[following] in ACTORS:
+        return
+    sentence = sentences[index]
+    for position in range(index - 1, max(-1, index - _CLEFT_LOOKBACK), -1):
+        if sentences[position] != sentence:
+            return
+        if words[position] == "yang":
+            break
+    else:
+        return
+    _name_span(words, clauses, following, clauses[following], ACTOR_SPAN, _CLEFT_ROLE, roles)
+
+
 def _head(words, clauses, sentences, index, weights, roles) -> None:
     """Mark the head of an office who did the deed (the title and the office after it) with
     ``HEAD_ROLE``; the engine sends such a complaint to the Inspektorat."""
@@ -456,16 +484,22 @@ def _actor(words, clauses, index, roles) -> None:
         if before in _COUNTED_BY or before.isdigit():
             return
         span = _LOOSE_SPAN
+    _name_span(words, clauses, index + 1, clauses[index], span, noun, roles)
+    _actor_place(words, clauses, index, roles)
+
+
+def _name_span(words, clauses, start, clause, span, role, roles) -> None:
+    """Give ``role`` to up to ``span`` words from ``start`` that name an office (glue words
+    skipped), until the clause ends or what the actor did begins."""
     taken = 0
-    for following in range(index + 1, len(words)):
-        word = words[following]
-        if clauses[following] != clauses[index] or word in _ACTOR_STOPS or taken >= span:
+    for position in range(start, len(words)):
+        word = words[position]
+        if clauses[position] != clause or word in _ACTOR_STOPS or taken >= span:
             break
         if word in _ACTOR_GLUE:
             continue
-        roles[following] = roles[following] or noun
+        roles[position] = roles[position] or role
         taken += 1
-    _actor_place(words, clauses, index, roles)
 
 
 def _actor_place(words, clauses, index, roles) -> None:

@@ -543,10 +543,11 @@ def _match_model(
         return None
     target, confidence, words = guess
     words_said = ", ".join(f"'{word}'" for word in words[:4]) or "dalam uraian"
-    # Without any rule's support the model alone must be surer.
+    # Without any rule's support the model alone must be surer, and have more than one word
+    # to go on ("pelayanan jelek" says nothing of which office).
     alone = alone or evidence is None
     threshold = model.threshold_alone if alone else model.threshold
-    if target not in rules.opds or confidence < threshold:
+    if target not in rules.opds or confidence < threshold or (alone and len(words) < 2):
         return _Match(
             None,
             RULE_MODEL,

@@ -26,7 +26,8 @@ from tests.faults.client import (
 )
 from tests.faults.conftest import only_on
 
-pytestmark = [pytest.mark.faults, only_on("sqlite")]
+# The embedded default's own fault: `make test-embedded` (and `make test`) run it.
+pytestmark = [pytest.mark.faults, pytest.mark.embedded_only, only_on("sqlite")]
 
 MESSAGE = {
     "id": "Layanan sedang sibuk atau tidak tersedia sebentar. Silakan coba lagi dalam beberapa "

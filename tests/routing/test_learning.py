@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from routing import engine, learning
+from routing.evaluation import TRIAGE
 from routing.models import Opd, RoutingFeedback
 from routing.text import analyze
 
@@ -214,7 +215,10 @@ def test_routing_train_learns_from_a_training_set(directory, tmp_path):
     rows = [
         {"text": f"{UNKNOWN} {n}", "category": "delay", "opd": "DISARPUS", "why": "library"}
         for n in range(6)
-    ] + [{"text": "bukan kantor kota", "category": "other", "opd": "NOPE", "why": "unknown"}]
+    ] + [
+        {"text": "bukan kantor kota", "category": "other", "opd": "NOPE", "why": "unknown"},
+        {"text": "tilang polisi minta damai", "category": "pungli", "opd": "triage", "why": "x"},
+    ]
     training.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
     sets = str(labelled_set(tmp_path / "a.jsonl", "DISARPUS", test_label="DISARPUS"))
     model = tmp_path / "model.json"
@@ -223,8 +227,9 @@ def test_routing_train_learns_from_a_training_set(directory, tmp_path):
         "--output", str(tmp_path / "m2.json"), "--sets", sets, "--training", str(training)
     )
     count = int(without.split(" examples")[0])
-    # the six rows of a known office are examples; a row naming no office of the city is not
-    assert trained_on.startswith(f"{count + 6} examples")
+    # the six rows of a known office and the one for the coordinator are examples; a row naming
+    # no office of the city is not
+    assert trained_on.startswith(f"{count + 7} examples")
 
 
 def test_the_training_sets_name_offices_of_the_directory():
@@ -237,4 +242,5 @@ def test_the_training_sets_name_offices_of_the_directory():
     assert len(TRAINING_SETS) >= 2
     examples = [example for path in TRAINING_SETS for example in training_read(path)]
     assert len(examples) >= 1000
-    assert {code for _text, code in examples} == offices  # every office, nothing else
+    # every office, and what no office of the city can take; nothing else
+    assert {code for _text, code in examples} == offices | {TRIAGE}

@@ -409,6 +409,8 @@ def test_a_local_service_without_any_place_still_goes_to_the_coordinator():
         ("direktur rumah sakit kota menahan jasa pelayanan perawat kontrak 3 bulan", "RSUD-HD"),
         # the head named after the deed
         ("yang minta uang 5 juta itu kepala dinas pendidikan, bukan stafnya", "DIKBUD"),
+        # misconduct by the head, not only money
+        ("kepala dinas perhubungan membentak dan mengusir sopir angkot yg protes", "DISHUB"),
     ],
 )
 def test_a_head_named_as_the_actor_sends_the_complaint_to_the_inspektorat(text, walled):
@@ -431,8 +433,13 @@ def test_a_head_named_as_the_actor_sends_the_complaint_to_the_inspektorat(text, 
             "yg minta 250rb itu bukan kepala dinasnya, tapi staf bidang nelayan dinas perikanan",
             "DISKAN",
         ),
-        # a head who did nothing of the kind
+        # a head who did nothing of the kind: on leave, or ready to receive the aid
         ("surat di kantor camat ratu samban 2 minggu blm siap, camat lg cuti", "KEC-RATU-SAMBAN"),
+        (
+            "traktor bantuan sdh di gudang dinas pertanian, camat sdh siap menerima, tapi "
+            "penyerahannya ditunda terus oleh orang dinas pertanian",
+            "DISPANTAN",
+        ),
     ],
 )
 def test_a_head_not_named_as_the_actor_changes_nothing(text, expected):
@@ -456,6 +463,12 @@ def test_a_head_only_told_of_the_demand_is_no_actor():
             "KEC-SELEBAR",
         ),
         ("waktu perpanjang izin reklame sy dimintai 500rb oleh petugas satpol pp", "SATPOLPP"),
+        # a cleft: "yang <did it> adalah <who>", whatever else the story names
+        (
+            "Surat dari dinas perikanan sudah keluar untuk bantuan kapal. Yang menahan pencairan "
+            "hibahnya adalah kantor pengelola keuangan dan aset daerah, sudah tiga bulan.",
+            "BPKAD",
+        ),
     ],
 )
 def test_an_actor_named_after_the_deed_answers(text, expected):

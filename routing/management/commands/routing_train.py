@@ -1,10 +1,11 @@
 """`python manage.py routing_train`: learn from staff corrections, keep the model if not worse.
 
 Examples: every recorded correction (``RoutingFeedback``: reassignments and reroute decisions),
-the dev halves of the labelled sets, the training sets (complaints written for learning only)
-and each office's duties. The candidate is evaluated with
-the rules on the test halves, next to the current model; it replaces the stored model only when
-it gets at least as many cases right and still copies every pungli case to oversight.
+the dev halves of the labelled sets, the training sets (complaints written for learning only;
+``triage`` for what no office of the city can take) and each office's duties. The candidate is
+evaluated with the rules on the test halves, next to the current model; it replaces the stored
+model only when it gets at least as many cases right and still copies every pungli case to
+oversight.
 """
 
 from pathlib import Path
@@ -15,6 +16,7 @@ from routing import learning
 from routing.evaluation import (
     LABELLED_SETS,
     TRAINING_SETS,
+    TRIAGE,
     cases_read,
     evaluate,
     feedback_cases,
@@ -48,7 +50,7 @@ class Command(BaseCommand):
                 examples += [
                     (learning.case_features(text), code)
                     for text, code in training_read(path)
-                    if code in rules.opds
+                    if code in rules.opds or code == TRIAGE
                 ]
         examples += learning.duty_examples(rules.opds)
         about = {"corrections": corrections, "examples": len(examples)}
