@@ -406,7 +406,8 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
         blended = _match_model(facts, rules, evidence, alone=True)
         if blended is not None and blended.opd is not None:
             return blended
-    elif model is not None and (confidence < model.sure or best == OUTSIDE):
+    elif model is not None and (best == OUTSIDE or (not offices and confidence < model.sure)):
+        # Where an actor's office decided, who did it is not the model's to overrule.
         blended = _match_model(facts, rules, evidence)
         if blended is not None:
             return blended

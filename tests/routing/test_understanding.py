@@ -10,7 +10,7 @@ mentioned.
 
 import pytest
 
-from routing import engine
+from routing import engine, learning
 from routing.duties import LOCAL, duties
 from routing.text import analyze
 from tests.bench.bench_routing import rules_from_files
@@ -473,3 +473,23 @@ def test_a_head_only_told_of_the_demand_is_no_actor():
 )
 def test_an_actor_named_after_the_deed_answers(text, expected):
     assert decide(text).opd == expected
+
+
+def test_the_model_does_not_overrule_the_office_of_the_actor():
+    # A model (consulted at any confidence) that has learned "dinkes" and "puskesmas" mean
+    # Dinas Kesehatan: the rules found whose person asked for the money, and that decides.
+    model = learning.Model.from_data(
+        {
+            "format": learning.FORMAT,
+            "classes": ["DINKES", "DISHUB"],
+            "bias": [0.0, 0.0],
+            "weights": {"dinkes": [[0, 9.0]], "puskesmas": [[0, 9.0]]},
+            "blend": 0.1,
+            "sure": 1.1,
+            "threshold": 0.0,
+            "threshold_alone": 0.0,
+        }
+    )
+    text = "di depan puskesmas dekat kantor dinkes, petugas dishub minta 10rb parkir motor"
+
+    assert decide(text, rules=RULES.with_model(model)).opd == "DISHUB"
