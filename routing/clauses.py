@@ -141,6 +141,16 @@ _ACTOR_STOPS = frozenset(
         "memungut",
         "tidak",
         "belum",
+        # what the actor said or claimed to be: "petugas kelurahan menyebut mencetak akta itu
+        # jasa", "oknum yang ngaku dari bagian pajak" (the claim is not whose person it was)
+        "menyebut",
+        "mengatakan",
+        "berkata",
+        "ngomong",
+        "menjawab",
+        "jawab",
+        "mengaku",
+        "ngaku",
     }
 )
 # What an actor does that makes them the one complained about: money asked, taken, cut or held

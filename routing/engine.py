@@ -387,18 +387,20 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
             rivals = max(top / 2, ranked[2][1] if len(ranked) > 2 else 0.0)
             best, top = office, points
             confidence = min(1.0, top / SATURATION) * top / (top + rivals)
+    # Who did the deed decides: the office of the actor, however many others are named; a
+    # person of the kelurahan or kecamatan too ("petugas kelurahan ... menarik 30 ribu"), even
+    # where the story also names the office whose paper it was.
+    offices = [target for target in actors if target in rules.opds or target == LOCAL_OFFICE]
+    if offices:
+        best = max(offices, key=lambda target: actors[target][0])
+        top = scores[best]
+        confidence = max(confidence, min(1.0, actors[best][0] / SATURATION))
     if best == LOCAL_OFFICE and not place[1] and named_place is None:
         # "SKTM ... tinggal di Pekan Sabtu": the kelurahan named without "kelurahan" before it
         # places the local office; looked for only here, where a place is all that is missing.
         found = _kelurahan_named(facts.words, rules, index)
         if found:
             return _match_text(facts, rules, (found, place_words))
-    offices = [target for target in actors if target in rules.opds]
-    if offices:
-        # Who did the deed decides: the office of the actor, however many others are named.
-        best = max(offices, key=lambda target: actors[target][0])
-        top = scores[best]
-        confidence = max(confidence, min(1.0, actors[best][0] / SATURATION))
     evidence = _Evidence(scores, labels, actors, mentions)
     model = rules.model
     if model is not None and best == LOCAL_OFFICE:

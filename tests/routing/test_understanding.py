@@ -66,6 +66,18 @@ def decide(text: str, category: str = "pungli", rules=RULES, kelurahan=None) -> 
             "penyuluh kb minta 50rb per orang utk pasang implan, orang puskesmas tidak minta apa2",
             "DP3AP2KB",
         ),
+        # a kelurahan clerk charging for another office's paper: the kelurahan's clerk
+        (
+            "akta sdh dikirim dukcapil lewat email, tp petugas kelurahan bumi ayu menyebut "
+            "mencetak akta itu jasa dan menarik 30rb per lembar",
+            "KEC-SELEBAR",
+        ),
+        # the kelurahan said without its name, the place given elsewhere in the story
+        (
+            "kami tinggal di Bumi Ayu. petugas kelurahan minta 50rb per anak utk urus akta ke "
+            "dukcapil, katanya biar cepat",
+            "KEC-SELEBAR",
+        ),
     ],
 )
 def test_the_office_of_the_actor_answers(text, expected):
@@ -493,3 +505,10 @@ def test_the_model_does_not_overrule_the_office_of_the_actor():
     text = "di depan puskesmas dekat kantor dinkes, petugas dishub minta 10rb parkir motor"
 
     assert decide(text, rules=RULES.with_model(model)).opd == "DISHUB"
+
+
+def test_what_the_actor_said_is_not_whose_person_it_was():
+    analysis = analyze("petugas kelurahan menyebut mencetak akta itu jasa dan menarik 30rb")
+    roles = dict(zip(analysis.words, analysis.roles, strict=True))
+    assert roles["kelurahan"] == "petugas"
+    assert roles["akta"] == ""
