@@ -130,9 +130,16 @@ def submit_report(page, base_url: str):
 def open_tracking(page, base_url: str, receipt: str):
     """Type the receipt into the tracking form and open the case; the server's answer."""
     page.fill("#receipt", receipt)
-    with page.expect_response(
-        lambda response: response.url == f"{base_url}/pantau/" and response.request.method == "POST"
-    ) as answer:
+    # The answer is in before the browser has swapped pages: wait for the new page too, or the
+    # next look may land on the old one.
+    with (
+        page.expect_navigation(),
+        page.expect_response(
+            lambda response: (
+                response.url == f"{base_url}/pantau/" and response.request.method == "POST"
+            )
+        ) as answer,
+    ):
         page.locator(".track-form button[type=submit]").click()
     return answer.value
 
