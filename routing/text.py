@@ -186,6 +186,10 @@ SLANG = {
     "dio": "dia",
     "galo": "semua",
     "pulo": "pula",
+    # ... and "te-" for "ter-": "tebakar", "telambat".
+    "tebakar": "terbakar",
+    "tejadi": "terjadi",
+    "telambat": "terlambat",
     "dak": "tidak",
     "idak": "tidak",
     "dakdo": "tidak ada",

@@ -89,6 +89,13 @@ def test_the_office_of_the_actor_answers(text, expected):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # the officer described by what he inspects: a fire extinguisher names the fire
+        # service, the inspecting is everyone's
+        (
+            "petugas yang memeriksa alat pemadam di ruko kami minta uang 500rb supaya "
+            "rekomendasinya keluar",
+            "DAMKAR",
+        ),
         # the office the actor sits in, said before the noun
         (
             "di kantor camat selebar ada staf yang bilang bisa bikinin nib di oss asal bayar 250rb",
@@ -289,6 +296,12 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
         ("jukir di pasar minggu tu mintak duo ribu dak ado karcis nyo", "pungli", "DISHUB"),
         ("sy dsuruh byr 100rb utk ktp udh 2 bln blm jdi2 bgt lamo nian", "pungli", "DUKCAPIL"),
         ("apo gunonyo lapor kalu sampah di gang kami dak diangkut tigo minggu", "delay", "DLH"),
+        # "te-" for "ter-"
+        (
+            "rumah tetangga tebakar, kami telpon dari jam 2 tapi baru datang jam 3",
+            "delay",
+            "DAMKAR",
+        ),
     ],
 )
 def test_dialect_and_chat_spelling_route_like_standard_indonesian(text, category, expected):
