@@ -277,6 +277,20 @@ _HEAD_SPAN_ENDS = _HEAD_DEEDS | _ACTOR_STOPS | {"sendiri", "yang", "nya", "itu",
 
 # "yang menahan adalah bagian keuangan BPKAD", "yang minta uang ialah juru pungut dari
 # kelurahan X": a cleft names after "adalah" who did what its "yang" clause says.
+# "KK untuk daftar sekolah", "SKU buat pinjaman KUR": after a paper, what it is wanted for
+# names where it will be used, not whose paper it is or who holds it up.
+_PURPOSES = frozenset({"untuk", "buat", "supaya", "agar", "biar"})
+_PAPERS = frozenset(
+    {"ktp", "kk", "kia", "akta", "surat", "sku", "skck", "sktm", "pengantar", "keterangan"}
+)
+_USES = frozenset(
+    {"daftar", "mendaftar", "pendaftaran", "masuk", "syarat", "persyaratan", "pinjaman"}
+    | {"pinjam", "melamar", "lamaran", "kerja", "bisa", "urus", "mengurus", "ngurus"}
+)
+_PAPER_LOOKBACK = 8
+_PURPOSE_SPAN = 5
+PURPOSE_WEIGHT = 0.3
+
 _CLEFTS = frozenset({"adalah", "ialah"})
 _CLEFT_ROLE = "pihak"
 _CLEFT_LOOKBACK = 12
@@ -284,6 +298,7 @@ _CLEFT_LOOKBACK = 12
 _TRIGGERS = (
     NEGATIONS
     | _CLEFTS
+    | _PURPOSES
     | LANDMARKS
     | _ALREADY
     | ACTORS
@@ -328,6 +343,8 @@ def weigh(
             _awaited_from(words, clauses, index - 1, roles, weights)
         elif word in _CLEFTS:
             _cleft(words, clauses, sentences, index, roles)
+        elif word in _PURPOSES:
+            _purpose(words, sentences, index, weights)
     for index in heads:
         _head(words, clauses, sentences, index, weights, roles)
     return tuple(weights), tuple(roles)
@@ -400,6 +417,23 @@ def _mute_after(words, clauses, index, span, weight, weights) -> None:
         if words[following] in _STOP_MUTING or clauses[following] != clause:
             break
         weights[following] = min(weights[following], weight)
+
+
+def _purpose(words, sentences, index, weights) -> None:
+    """'KK untuk daftar sekolah': mute what a paper is wanted for (the words after the use)."""
+    if index + 1 >= len(words) or words[index + 1] not in _USES:
+        return
+    sentence = sentences[index]
+    start = max(0, index - _PAPER_LOOKBACK)
+    if not any(
+        words[position] in _PAPERS and sentences[position] == sentence
+        for position in range(start, index)
+    ):
+        return
+    for position in range(index + 1, min(index + 1 + _PURPOSE_SPAN, len(words))):
+        if sentences[position] != sentence or words[position] in _STOP_MUTING:
+            break
+        weights[position] = min(weights[position], PURPOSE_WEIGHT)
 
 
 def _mute_clause_before(

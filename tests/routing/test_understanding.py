@@ -10,7 +10,7 @@ mentioned.
 
 import pytest
 
-from routing import engine, learning
+from routing import clauses, engine, learning
 from routing.duties import LOCAL, duties
 from routing.text import analyze
 from tests.bench.bench_routing import rules_from_files
@@ -196,6 +196,38 @@ def test_a_negated_office_is_said_to_be_only_mentioned():
     decision = decide("bukan soal parkir, tapi sampah di gang kami tidak diangkut", "delay")
     assert decision.opd == "DLH"
     assert "'parkir' disebut, tetapi bukan yang dikeluhkan" in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        # what a paper is wanted for names where it will be used, not whose paper it is
+        (
+            "Anak saya perlu KIA untuk daftar sekolah, permohonan online sudah dua minggu "
+            "belum selesai",
+            "delay",
+            "DUKCAPIL",
+        ),
+        ("kk baru kami untuk syarat masuk sd belum jadi juga, udh sebulan", "delay", "DUKCAPIL"),
+        # ... and without a paper before it, the purpose is the service paid for
+        (
+            "di sekolah anak sy diminta bayar 200rb untuk daftar ulang, tanpa kwitansi",
+            "pungli",
+            "DIKBUD",
+        ),
+    ],
+)
+def test_what_a_paper_is_wanted_for_does_not_decide(text, category, expected):
+    decision = decide(text, category)
+    assert decision.opd == expected, decision.reason
+
+
+def test_the_use_of_a_paper_is_weighed_down_only_after_a_paper():
+    analysis = analyze("kia untuk daftar sekolah")
+    weights = dict(zip(analysis.words, analysis.weights, strict=True))
+    assert weights["kia"] == 1.0
+    assert weights["sekolah"] == clauses.PURPOSE_WEIGHT
+    assert set(analyze("bayar 200rb untuk daftar sekolah").weights) == {1.0}
 
 
 # --- The point of a long story -------------------------------------------------------------------
