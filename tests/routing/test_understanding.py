@@ -185,22 +185,6 @@ def test_an_actor_without_a_deed_does_not_decide():
             "pungli",
             "BPKAD",
         ),
-    ],
-)
-def test_what_is_negated_or_done_does_not_decide(text, category, expected):
-    decision = decide(text, category)
-    assert decision.opd == expected, decision.reason
-
-
-def test_a_negated_office_is_said_to_be_only_mentioned():
-    decision = decide("bukan soal parkir, tapi sampah di gang kami tidak diangkut", "delay")
-    assert decision.opd == "DLH"
-    assert "'parkir' disebut, tetapi bukan yang dikeluhkan" in decision.reason
-
-
-@pytest.mark.parametrize(
-    ("text", "category", "expected"),
-    [
         # what a paper is wanted for names where it will be used, not whose paper it is
         (
             "Anak saya perlu KIA untuk daftar sekolah, permohonan online sudah dua minggu "
@@ -217,9 +201,15 @@ def test_a_negated_office_is_said_to_be_only_mentioned():
         ),
     ],
 )
-def test_what_a_paper_is_wanted_for_does_not_decide(text, category, expected):
+def test_what_is_negated_done_or_only_a_paper_s_use_does_not_decide(text, category, expected):
     decision = decide(text, category)
     assert decision.opd == expected, decision.reason
+
+
+def test_a_negated_office_is_said_to_be_only_mentioned():
+    decision = decide("bukan soal parkir, tapi sampah di gang kami tidak diangkut", "delay")
+    assert decision.opd == "DLH"
+    assert "'parkir' disebut, tetapi bukan yang dikeluhkan" in decision.reason
 
 
 def test_the_use_of_a_paper_is_weighed_down_only_after_a_paper():
