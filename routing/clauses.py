@@ -214,6 +214,9 @@ _SEATS = frozenset({"kantor", "dinas", "badan", "loket"})
 # Words skipped inside an actor's span without ending it.
 _ACTOR_GLUE = frozenset(
     {"dari", "di", "kantor", "dinas", "yang", "pakai", "dengan", "rompi", "ada", "seorang"}
+    # "petugas yang memeriksa (alat pemadam)": inspecting is every office's work; what was
+    # inspected may say whose person it was, the inspecting does not.
+    | {"memeriksa", "pemeriksa", "periksa", "meninjau", "peninjau", "mengecek", "ngecek", "cek"}
 )
 
 

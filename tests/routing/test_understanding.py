@@ -96,6 +96,11 @@ def test_the_office_of_the_actor_answers(text, expected):
             "rekomendasinya keluar",
             "DAMKAR",
         ),
+        # ... and with nothing inspected named, the inspecting names no office (not DINKES)
+        (
+            "utk dokumen lingkungan bengkel sy, petugas yg memeriksa minta 2jt biar cepat keluar",
+            "DLH",
+        ),
         # the office the actor sits in, said before the noun
         (
             "di kantor camat selebar ada staf yang bilang bisa bikinin nib di oss asal bayar 250rb",
