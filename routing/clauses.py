@@ -543,7 +543,8 @@ def _name_span(words, clauses, start, clause, span, role, roles) -> None:
         word = words[position]
         if clauses[position] != clause or word in _ACTOR_STOPS or taken >= span:
             break
-        if word in _ACTOR_GLUE:
+        if word in _ACTOR_GLUE or word in ACTORS:
+            # "oknum pegawai dinas kesehatan": the second noun is the same person, no office
             continue
         roles[position] = roles[position] or role
         taken += 1

@@ -61,6 +61,12 @@ def decide(text: str, category: str = "pungli", rules=RULES, kelurahan=None) -> 
         ),
         # the office of the employee, not the employee's kind ("pegawai" is no BKPSDM matter)
         ("pegawai perpustakaan daerah minta 50rb buat kartu anggota", "DISARPUS"),
+        # ... also after another actor noun: "oknum pegawai" is one person
+        (
+            "oknum pegawai dinas kesehatan minta 1 juta ke pemilik klinik kami supaya "
+            "rekomendasi izinnya cepat",
+            "DINKES",
+        ),
         # the person who is said not to have asked is not the actor
         (
             "penyuluh kb minta 50rb per orang utk pasang implan, orang puskesmas tidak minta apa2",
