@@ -543,6 +543,10 @@ def _name_span(words, clauses, start, clause, span, role, roles) -> None:
         word = words[position]
         if clauses[position] != clause or word in _ACTOR_STOPS or taken >= span:
             break
+        if word == "yang" and taken:
+            # "pegawai kelurahan X yang ngantar SPPT": the office is named; what follows
+            # "yang" is what the person did ("pegawai yang ngurus aset" names it by the duty)
+            break
         if word in _ACTOR_GLUE or word in ACTORS:
             # "oknum pegawai dinas kesehatan": the second noun is the same person, no office
             continue

@@ -61,6 +61,11 @@ def decide(text: str, category: str = "pungli", rules=RULES, kelurahan=None) -> 
         ),
         # the office of the employee, not the employee's kind ("pegawai" is no BKPSDM matter)
         ("pegawai perpustakaan daerah minta 50rb buat kartu anggota", "DISARPUS"),
+        # once the office is named, what follows "yang" is what the person did
+        (
+            "pegawai kelurahan sukarami yang ngantar sppt pbb ke rumah rumah minta 10rb per lembar",
+            "KEC-SELEBAR",
+        ),
         # ... also after another actor noun: "oknum pegawai" is one person
         (
             "oknum pegawai dinas kesehatan minta 1 juta ke pemilik klinik kami supaya "
