@@ -106,6 +106,13 @@ ACTORS = frozenset(
         "bapak",
         "orang",
         "urang",
+        # the trades whose office follows ("pengelola rusunawa", "guru SD negeri")
+        "pengawas",
+        "pengelola",
+        "bendahara",
+        "satpam",
+        "sopir",
+        "guru",
     }
 )
 ACTOR_SPAN = 4

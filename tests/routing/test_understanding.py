@@ -165,6 +165,24 @@ def test_the_explanation_names_the_actor_and_what_was_only_mentioned():
     assert len(decision.reason) <= 500
 
 
+@pytest.mark.parametrize(
+    ("text", "actor", "expected"),
+    [
+        (
+            "guru kelas anak sy di sd negeri nawarin bikinin kia lewat sekolah tapi minta 100rb "
+            "per anak, padahal di dukcapil gratis",
+            "Guru",
+            "DIKBUD",
+        ),
+        ("pengelola rusunawa minta uang kunci 3jt di luar sewa resmi", "Pengelola", "DISPERKIMTAN"),
+    ],
+)
+def test_a_trade_whose_office_follows_is_an_actor(text, actor, expected):
+    decision = decide(text)
+    assert decision.opd == expected
+    assert decision.reason.startswith(f"{actor} {RULES.opds[expected]} meminta uang")
+
+
 def test_an_actor_without_a_deed_does_not_decide():
     # "petugas pasar" received a legal payment; the one who asked for money is the dishub man
     decision = decide(
