@@ -550,6 +550,18 @@ def _name_span(words, clauses, start, clause, span, role, roles) -> None:
         word = words[position]
         if clauses[position] != clause or word in _ACTOR_STOPS or taken >= span:
             break
+        if word == "saya" and (
+            position + 1 == len(words)
+            or clauses[position + 1] != clause
+            or words[position + 1] in _ACTOR_STOPS
+            or words[position + 1] in DEEDS
+        ):
+            # "panitia pasar malam kami meminta": the reporter's own people name no office
+            # ("guru kelas anak saya di SD" is someone else's)
+            for named in range(start, position):
+                if roles[named] == role:
+                    roles[named] = ""
+            return 0
         if word == "yang" and taken:
             # "pegawai kelurahan X yang ngantar SPPT": the office is named; what follows
             # "yang" is what the person did ("pegawai yang ngurus aset" names it by the duty)

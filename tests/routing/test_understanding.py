@@ -66,6 +66,12 @@ def decide(text: str, category: str = "pungli", rules=RULES, kelurahan=None) -> 
             "pegawai kelurahan sukarami yang ngantar sppt pbb ke rumah rumah minta 10rb per lembar",
             "KEC-SELEBAR",
         ),
+        # the reporter's own people ("panitia ... kami") are no office's
+        (
+            "Panitia pasar malam kami meminta rekomendasi pengamanan kebakaran dari Dinas "
+            "Pemadam Kebakaran. Petugasnya bilang rekomendasi terbit kalau kami bayar 750rb",
+            "DAMKAR",
+        ),
         # ... also after another actor noun: "oknum pegawai" is one person
         (
             "oknum pegawai dinas kesehatan minta 1 juta ke pemilik klinik kami supaya "
