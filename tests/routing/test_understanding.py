@@ -371,6 +371,30 @@ def test_dialect_and_chat_spelling_route_like_standard_indonesian(text, category
     assert decision.opd == expected, decision.reason
 
 
+# --- What no office of the city can take ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a university (the ministry's), a national phone company
+        (
+            "ukt anak sy di unib salah golongan, banding sudah diajukan dari awal semester belum "
+            "dijawab",
+            "delay",
+        ),
+        ("sinyal telkomsel hilang terus, tiap lapor disuruh bayar 100rb buat teknisi", "pungli"),
+    ],
+)
+def test_what_no_office_of_the_city_can_take_goes_to_the_coordinator(text, category):
+    decision = decide(text, category)
+    assert decision.opd is None, decision.reason
+    assert decision.status == engine.TRIAGE
+    # ... and the rules alone say why: whose it is not
+    alone = decide(text, category, rules=RULES_ALONE)
+    assert "kemungkinan bukan kewenangan Pemerintah Kota" in alone.reason
+
+
 # --- Rules and model together --------------------------------------------------------------------
 
 
