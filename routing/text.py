@@ -186,6 +186,10 @@ SLANG = {
     "dio": "dia",
     "galo": "semua",
     "pulo": "pula",
+    # "lah"/"la"/"alah" before a state or a time: "already" ("akta la jadi", "lah tigo minggu")
+    "lah": "sudah",
+    "alah": "sudah",
+    "la": "sudah",
     # ... and "te-" for "ter-": "tebakar", "telambat".
     "tebakar": "terbakar",
     "tejadi": "terjadi",

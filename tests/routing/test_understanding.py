@@ -358,6 +358,12 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
         ("jukir di pasar minggu tu mintak duo ribu dak ado karcis nyo", "pungli", "DISHUB"),
         ("sy dsuruh byr 100rb utk ktp udh 2 bln blm jdi2 bgt lamo nian", "pungli", "DUKCAPIL"),
         ("apo gunonyo lapor kalu sampah di gang kami dak diangkut tigo minggu", "delay", "DLH"),
+        # "la"/"lah" for "sudah": what is already done does not decide
+        (
+            "akta anak la jadi, yang belum tu jalan depan rumah berlubang lah limo bulan",
+            "delay",
+            "PUPR",
+        ),
         # "te-" for "ter-"
         (
             "rumah tetangga tebakar, kami telpon dari jam 2 tapi baru datang jam 3",
