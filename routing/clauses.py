@@ -285,8 +285,6 @@ _NOT_THE_HEAD = frozenset({"kantor", "ke", "kepada", "bukan", "selain"}) | ACTOR
 _HEAD_FLOOR = 0.5  # below this weight (negated, tried, a landmark) the head did nothing
 _HEAD_SPAN_ENDS = _HEAD_DEEDS | _ACTOR_STOPS | {"sendiri", "yang", "nya", "itu", "di", "ke"}
 
-# "yang menahan adalah bagian keuangan BPKAD", "yang minta uang ialah juru pungut dari
-# kelurahan X": a cleft names after "adalah" who did what its "yang" clause says.
 # "KK untuk daftar sekolah", "SKU buat pinjaman KUR": after a paper, what it is wanted for
 # names where it will be used, not whose paper it is or who holds it up.
 _PURPOSES = frozenset({"untuk", "buat", "supaya", "agar", "biar"})
@@ -301,6 +299,8 @@ _PAPER_LOOKBACK = 8
 _PURPOSE_SPAN = 5
 PURPOSE_WEIGHT = 0.3
 
+# "yang menahan adalah bagian keuangan BPKAD", "yang minta uang ialah juru pungut dari
+# kelurahan X": a cleft names after "adalah" who did what its "yang" clause says.
 _CLEFTS = frozenset({"adalah", "ialah"})
 _CLEFT_ROLE = "pihak"
 _CLEFT_LOOKBACK = 12
@@ -561,7 +561,7 @@ def _name_span(words, clauses, start, clause, span, role, roles) -> None:
             for named in range(start, position):
                 if roles[named] == role:
                     roles[named] = ""
-            return 0
+            return
         if word == "yang" and taken:
             # "pegawai kelurahan X yang ngantar SPPT": the office is named; what follows
             # "yang" is what the person did ("pegawai yang ngurus aset" names it by the duty)
