@@ -4,17 +4,20 @@ Staff corrections (every reassignment and reroute decision, ``RoutingFeedback``)
 halves of the labelled sets and each office's duties (``routing.duties``) are examples; a
 multinomial logistic regression (scikit-learn, at training time only) learns a weight per word
 stem and office. The weights are written to ``routing/data/routing_model.json`` (no pickle)
-and read back here into plain dicts, so a decision needs no library (not even numpy) and no
-network: a sum of weights over the words the clause analysis kept, a softmax, and a blend with
-the rules' own points. The engine asks the model only where its rules are weak or unsure
+and read back here into one numpy table, so a decision needs no scikit-learn and no network:
+a sum of weights over the words the clause analysis kept, a softmax, and a blend with the
+rules' own points. The engine asks the model only where its rules are weak or unsure
 (``Model.sure``), and the reason names the words that weighed most.
 """
 
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from math import exp, sqrt
+from itertools import repeat
+from math import sqrt
 from pathlib import Path
+
+import numpy
 
 MODEL = Path(__file__).resolve().parent / "data" / "routing_model.json"
 TRIAGE = "triage"
@@ -71,47 +74,43 @@ class Model:
 
     def probabilities(self, facts) -> tuple[list[float], dict[str, float]]:
         """(probability per class, the known stems with their feature values)."""
-        exps, total, known = self._exps(facts)
-        return [value / total for value in exps], known
+        found, rows, norm = self._found(facts)
+        exps = self._exps(found, rows, norm)
+        known = {stem: value / norm for stem, value in found.items() if stem in self._table[0]}
+        return (exps / exps.sum()).tolist(), known
 
-    def _exps(self, facts) -> tuple[list[float], float, dict[str, float]]:
-        """The softmax's numerators and denominator, and the stems the model knows.
-
-        ``features`` inlined: this runs on a good share of all decisions, so the stems are
-        looked up in the model once, and normalised only when known."""
+    def _found(self, facts) -> tuple[dict[str, float], list[int], float]:
+        """``features`` before its normalisation (stem -> weight, in the order first said),
+        each stem's row in the weight table (the empty last row for a stem the model does not
+        know) and the norm. Inlined: this runs on a good share of all decisions."""
         found: dict[str, float] = {}
         get = found.get
         for stem, weight in zip(facts.stems, facts.weights, strict=False):
             if weight >= _MIN_WEIGHT and stem and weight > get(stem, 0.0):
                 found[stem] = weight
         norm = sqrt(sum(value * value for value in found.values())) or 1.0
-        weights = self.weights
-        known = {}
-        scores = list(self.bias)
-        # Sparse: a word adds to the handful of classes it has a weight for (at most
-        # _KEEP_PER_STEM), so a decision is a few hundred additions in plain Python; a dense
-        # matrix product costs more in array set-up than it saves on this size.
-        for stem, value in found.items():
-            pairs = weights.get(stem)
-            if pairs is None:
-                continue
-            value /= norm
-            known[stem] = value
-            for index, weight in pairs:
-                scores[index] += weight * value
-        top = max(scores)
-        exps = [exp(score - top) for score in scores]
-        return exps, sum(exps), known
+        row_of = self._table[0]
+        return found, list(map(row_of.get, found, repeat(len(row_of)))), norm
+
+    def _exps(self, found: Mapping[str, float], rows: list[int], norm: float):
+        """The softmax's numerators: one small matrix product over the stems' rows (some 30
+        rows of 41 classes; in plain Python that loop was the most expensive step of every
+        decision the model is asked about)."""
+        _row_of, table, bias = self._table
+        scores = bias + (list(found.values()) @ table[rows]) / norm if rows else bias
+        return numpy.exp(scores - max(scores.tolist()))
 
     def predict(
         self, facts, rule_scores: Mapping[str, float]
     ) -> tuple[str, float, tuple[str, ...]] | None:
         """(office code or TRIAGE, confidence, the words that decided), blending the model's
         probabilities with the share of the rules' points."""
-        exps, total, known = self._exps(facts)
-        if not known and not rule_scores:
+        found, rows, norm = self._found(facts)
+        unknown = len(self._table[0])
+        if rows.count(unknown) == len(rows) and not rule_scores:
             return None
-        keep = (1 - self.blend) / total
+        exps = self._exps(found, rows, norm).tolist()
+        keep = (1 - self.blend) / sum(exps)
         blended = [value * keep for value in exps]
         points = {
             (TRIAGE if target in _NOT_AN_OFFICE else target): score
@@ -135,29 +134,38 @@ class Model:
         if extra and max(extra.values()) > confidence:
             best = max(extra, key=extra.get)
             return best, extra[best], ()
-        return best, confidence, self._decisive_words(facts, known, best_index)
+        return best, confidence, self._decisive_words(facts, found, rows, best_index)
 
-    def _decisive_words(self, facts, known: Mapping[str, float], best_index) -> tuple[str, ...]:
+    def _decisive_words(self, facts, found, rows, best_index) -> tuple[str, ...]:
         """The words (as typed, after spelling is unified) that pulled most towards the class."""
-        rows = self._rows
+        weights = self._table[1][rows, best_index].tolist() if rows else []
         pulls = [
             (value * weight, stem)
-            for stem, value in known.items()
-            if (weight := rows[stem].get(best_index, 0.0)) > 0
+            for (stem, value), weight in zip(found.items(), weights, strict=True)
+            if weight > 0
         ]
         if not pulls:
             return ()
         # Each as first typed: the word at the stem's first place (found at C speed).
-        words, stems = facts.words, facts.stems
-        return tuple(words[stems.index(stem)] for _pull, stem in sorted(pulls, reverse=True)[:4])
+        words, all_stems = facts.words, facts.stems
+        return tuple(
+            words[all_stems.index(stem)] for _pull, stem in sorted(pulls, reverse=True)[:4]
+        )
 
     @property
-    def _rows(self) -> dict[str, dict[int, float]]:
-        """Per stem, class -> weight: one look-up for "how much did this word pull there"."""
-        cached = self.__dict__.get("_weights_by_class")
+    def _table(self):
+        """(stem -> row, the weights as a stems × classes array with an empty last row, the
+        biases as an array), built once from the sparse weights."""
+        cached = self.__dict__.get("_weight_table")
         if cached is None:
-            cached = {stem: dict(pairs) for stem, pairs in self.weights.items()}
-            self.__dict__["_weights_by_class"] = cached
+            row_of = {stem: row for row, stem in enumerate(self.weights)}
+            # One row more, all zeros: where every stem the model does not know points.
+            table = numpy.zeros((len(row_of) + 1, len(self.classes)))
+            for stem, pairs in self.weights.items():
+                for index, weight in pairs:
+                    table[row_of[stem], index] = weight
+            cached = (row_of, table, numpy.asarray(self.bias, dtype=float))
+            self.__dict__["_weight_table"] = cached
         return cached
 
     @property
