@@ -159,7 +159,15 @@ class _TextIndex:
         self.by_stem: dict[str, list[TextRule]] = {}
         # Phrases by their first two words: most first words ("surat", "izin") start many.
         self.phrases: dict[str, dict[str, list[TextRule]]] = {}
+        # Where a rule's target ends up whatever the place: a service's office, or the local
+        # office for a local service ("surat keterangan" and "domisili" name the same desk).
+        self.office_of: dict[str, str] = {}
         for rule in (*rules.text_rules, *rules.duty_rules):
+            service = rules.services.get(rule.target.removeprefix("service:"))
+            if rule.target.startswith("service:"):
+                self.office_of[rule.target] = (service and service.opd) or LOCAL_OFFICE
+            else:
+                self.office_of[rule.target] = rule.target
             if not rule.terms:
                 continue
             if rule.kind == "stem":
@@ -469,7 +477,13 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
     stems = facts.stems + ("",) * (count - len(facts.stems))
     weights = facts.weights + (1.0,) * (count - len(facts.weights))
     roles = facts.roles + ("",) * (count - len(facts.roles))
-    by_word, by_stem, phrases = index.by_word, index.by_stem, index.phrases
+    by_word, by_stem, phrases, office_of = (
+        index.by_word,
+        index.by_stem,
+        index.phrases,
+        index.office_of,
+    )
+    covered_to, covering = 0, set()
     for position, word in enumerate(words):
         stem = stems[position]
         if word not in by_word and word not in phrases and stem not in by_stem:
@@ -488,10 +502,28 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
             if stem:
                 candidates.extend(by_stem.get(stem, ()))
         following = phrases.get(word)
-        if following and position + 1 < count:
-            for rule in following.get(words[position + 1], ()):
-                if words[position : position + len(rule.terms)] == rule.terms:
-                    candidates.append(rule)
+        said = (
+            [
+                rule
+                for rule in following.get(words[position + 1], ())
+                if words[position : position + len(rule.terms)] == rule.terms
+            ]
+            if following and position + 1 < count
+            else ()
+        )
+        # A word inside a phrase that names an office says nothing of another office: "surat
+        # keterangan usaha" is the kelurahan's paper, not the cooperatives office's "usaha";
+        # "persetujuan bangunan gedung" is the permit desk's, not public works' "bangunan
+        # gedung". Words of the same office still add up ("izin trayek", "trayek").
+        if position < covered_to:
+            candidates = [
+                rule for rule in (*candidates, *said) if office_of[rule.target] in covering
+            ]
+        elif said:
+            covering = {office_of[rule.target] for rule in said}
+            covered_to = position + max(len(rule.terms) for rule in said)
+            candidates = [rule for rule in candidates if office_of[rule.target] in covering]
+            candidates.extend(said)
         weight = weights[position]
         boost = ACTOR_BOOST if role and weight > 0 else 1.0
         for rule in candidates:

@@ -260,6 +260,35 @@ def test_the_use_of_a_paper_is_weighed_down_only_after_a_paper():
     assert set(analyze("bayar 200rb untuk daftar sekolah").weights) == {1.0}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "not_said"),
+    [
+        # "usaha" is the cooperatives office's word, but here it is part of the kelurahan's paper
+        (
+            "ngurus surat keterangan usaha di kelurahan sawah lebar, udh 5 hari blm jadi",
+            "KEC-RATU-AGUNG",
+            "usaha",
+        ),
+        # "bangunan gedung" is public works', but here it is part of the permit's name
+        (
+            "Persetujuan bangunan gedung untuk rumah kami alah limo bulan belum keluar",
+            "DPMPTSP",
+            "bangunan gedung",
+        ),
+    ],
+)
+def test_a_word_inside_a_phrase_of_one_office_names_no_other(text, expected, not_said):
+    decision = decide(text, "delay", rules=RULES_ALONE)
+    assert decision.opd == expected
+    assert f"'{not_said}'" not in decision.reason
+
+
+def test_the_words_of_one_office_inside_its_phrase_still_add_up():
+    decision = decide("izin trayek angkot sy udh 2 minggu blm keluar", "delay", rules=RULES_ALONE)
+    assert decision.opd == "DPMPTSP"
+    assert {"izin trayek", "trayek"} <= set(decision.matched)
+
+
 # --- The point of a long story -------------------------------------------------------------------
 
 
