@@ -498,35 +498,33 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
                 continue
             candidates = []  # only a phrase it starts ("petugas kebersihan") still counts
         else:
-            candidates = list(by_word.get(word, ()))
-            if stem:
-                candidates.extend(by_stem.get(stem, ()))
+            candidates = by_word.get(word, ())
+            if stem and stem in by_stem:
+                candidates = [*candidates, *by_stem[stem]]
         following = phrases.get(word)
-        said = (
-            [
-                rule
-                for rule in following.get(words[position + 1], ())
-                if words[position : position + len(rule.terms)] == rule.terms
-            ]
-            if following and position + 1 < count
-            else ()
-        )
+        if following and position + 1 < count:
+            starting = following.get(words[position + 1])
+            if starting:
+                said = [
+                    rule
+                    for rule in starting
+                    if words[position : position + len(rule.terms)] == rule.terms
+                ]
+                if said:
+                    if position >= covered_to:
+                        covering = {office_of[rule.target] for rule in said}
+                        covered_to = position + max(len(rule.terms) for rule in said)
+                    candidates = [*candidates, *said]
         # A word inside a phrase that names an office says nothing of another office: "surat
         # keterangan usaha" is the kelurahan's paper, not the cooperatives office's "usaha";
         # "persetujuan bangunan gedung" is the permit desk's, not public works' "bangunan
         # gedung". Words of the same office still add up ("izin trayek", "trayek").
-        if position < covered_to:
-            candidates = [
-                rule for rule in (*candidates, *said) if office_of[rule.target] in covering
-            ]
-        elif said:
-            covering = {office_of[rule.target] for rule in said}
-            covered_to = position + max(len(rule.terms) for rule in said)
-            candidates = [rule for rule in candidates if office_of[rule.target] in covering]
-            candidates.extend(said)
+        covered = position < covered_to
         weight = weights[position]
         boost = ACTOR_BOOST if role and weight > 0 else 1.0
         for rule in candidates:
+            if covered and office_of[rule.target] not in covering:
+                continue
             if rule.category and rule.category != facts.category:
                 continue
             if rule.kecamatan and rule.kecamatan != place[1]:
