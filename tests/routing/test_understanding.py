@@ -439,6 +439,18 @@ def test_sure_rules_decide_without_the_model():
     assert decision == decide("jukir minta 10rb tanpa karcis", rules=RULES_ALONE)
 
 
+def test_the_kelurahan_office_found_with_its_place_is_not_the_model_s_to_overrule():
+    # The letter's purpose (a job) is the labour office's word; the letter is the kelurahan's.
+    text = (
+        "surat pengantar skck di kantor kelurahan sumber jaya harus nunggu 3 hari krn pak lurah "
+        "dinas luar, lowongan kerja sy keburu tutup"
+    )
+    alone = decide(text, "delay", rules=RULES_ALONE)
+    assert alone.opd == "KEC-KAMPUNG-MELAYU"
+    assert alone.confidence < RULES.model.sure  # unsure enough that the model would be asked
+    assert decide(text, "delay") == alone
+
+
 def test_the_model_decides_where_the_rules_are_unsure_and_names_its_words():
     text = "uang jaminan lelang mobil bekas pemkot belum dikembalikan"
     alone = decide(text, "delay", rules=RULES_ALONE)
