@@ -26,6 +26,8 @@ FORMAT = 1
 _MIN_WEIGHT = 0.2
 # Rule targets that are no office of the city: the model's "triage" class.
 _NOT_AN_OFFICE = ("@outside",)
+# The weight table's last two rows: the biases, and the empty row of every unknown stem.
+_BIAS, _UNKNOWN = -2, -1
 
 
 def features(words: Iterable[str], stems: Iterable[str], weights: Iterable[float]) -> dict:
@@ -74,15 +76,19 @@ class Model:
 
     def probabilities(self, facts) -> tuple[list[float], dict[str, float]]:
         """(probability per class, the known stems with their feature values)."""
-        found, rows, norm = self._found(facts)
-        exps = self._exps(found, rows, norm)
-        known = {stem: value / norm for stem, value in found.items() if stem in self._table[0]}
-        return (exps / exps.sum()).tolist(), known
+        found, rows, values = self._features(facts)
+        exps = self._exps(rows, values)
+        total = sum(exps)
+        row_of = self._table[0]
+        # values has one more: the biases' 1.0
+        known = {stem: value for stem, value in zip(found, values, strict=False) if stem in row_of}
+        return [value / total for value in exps], known
 
-    def _found(self, facts) -> tuple[dict[str, float], list[int], float]:
-        """``features`` before its normalisation (stem -> weight, in the order first said),
-        each stem's row in the weight table (the empty last row for a stem the model does not
-        know) and the norm. Inlined: this runs on a good share of all decisions."""
+    def _features(self, facts) -> tuple[dict[str, float], list[int], list[float]]:
+        """``features`` as the table wants them: stem -> weight (in the order first said), each
+        stem's row in the weight table (the empty row for a stem the model does not know) and
+        its normalised value; then the biases' row, with value 1. Inlined: this runs on a good
+        share of all decisions."""
         found: dict[str, float] = {}
         get = found.get
         for stem, weight in zip(facts.stems, facts.weights, strict=False):
@@ -90,26 +96,28 @@ class Model:
                 found[stem] = weight
         norm = sqrt(sum(value * value for value in found.values())) or 1.0
         row_of = self._table[0]
-        return found, list(map(row_of.get, found, repeat(len(row_of)))), norm
+        rows = list(map(row_of.get, found, repeat(_UNKNOWN)))
+        rows.append(_BIAS)
+        values = [value / norm for value in found.values()]
+        values.append(1.0)
+        return found, rows, values
 
-    def _exps(self, found: Mapping[str, float], rows: list[int], norm: float):
-        """The softmax's numerators: one small matrix product over the stems' rows (some 30
-        rows of 41 classes; in plain Python that loop was the most expensive step of every
-        decision the model is asked about)."""
-        _row_of, table, bias = self._table
-        scores = bias + (list(found.values()) @ table[rows]) / norm if rows else bias
-        return numpy.exp(scores - max(scores.tolist()))
+    def _exps(self, rows: list[int], values: list[float]) -> list[float]:
+        """The softmax's numerators: one small matrix product over the stems' rows and the
+        biases' (some 30 rows of 41 classes: in plain Python that loop was the most expensive
+        step of every decision the model is asked about). The scores are sums of a few dozen
+        weights, far from overflowing ``exp``, so they need no shift by their maximum."""
+        return numpy.exp(values @ self._table[1][rows]).tolist()
 
     def predict(
         self, facts, rule_scores: Mapping[str, float]
     ) -> tuple[str, float, tuple[str, ...]] | None:
         """(office code or TRIAGE, confidence, the words that decided), blending the model's
         probabilities with the share of the rules' points."""
-        found, rows, norm = self._found(facts)
-        unknown = len(self._table[0])
-        if rows.count(unknown) == len(rows) and not rule_scores:
+        found, rows, values = self._features(facts)
+        if not rule_scores and rows.count(_UNKNOWN) == len(rows) - 1:
             return None
-        exps = self._exps(found, rows, norm).tolist()
+        exps = self._exps(rows, values)
         keep = (1 - self.blend) / sum(exps)
         blended = [value * keep for value in exps]
         points = {
@@ -134,16 +142,12 @@ class Model:
         if extra and max(extra.values()) > confidence:
             best = max(extra, key=extra.get)
             return best, extra[best], ()
-        return best, confidence, self._decisive_words(facts, found, rows, best_index)
+        return best, confidence, self._decisive_words(facts, found, best_index)
 
-    def _decisive_words(self, facts, found, rows, best_index) -> tuple[str, ...]:
+    def _decisive_words(self, facts, found: Mapping[str, float], best_index) -> tuple[str, ...]:
         """The words (as typed, after spelling is unified) that pulled most towards the class."""
-        weights = self._table[1][rows, best_index].tolist() if rows else []
-        pulls = [
-            (value * weight, stem)
-            for (stem, value), weight in zip(found.items(), weights, strict=True)
-            if weight > 0
-        ]
+        pulling = self._pulling[best_index]
+        pulls = [(value * pulling[stem], stem) for stem, value in found.items() if stem in pulling]
         if not pulls:
             return ()
         # Each as first typed: the word at the stem's first place (found at C speed).
@@ -153,18 +157,31 @@ class Model:
         )
 
     @property
+    def _pulling(self) -> list[dict[str, float]]:
+        """Per class, the stems with a positive weight for it, and that weight."""
+        cached = self.__dict__.get("_pulling_by_class")
+        if cached is None:
+            cached = [{} for _label in self.classes]
+            for stem, pairs in self.weights.items():
+                for index, weight in pairs:
+                    if weight > 0:
+                        cached[index][stem] = weight
+            self.__dict__["_pulling_by_class"] = cached
+        return cached
+
+    @property
     def _table(self):
-        """(stem -> row, the weights as a stems × classes array with an empty last row, the
-        biases as an array), built once from the sparse weights."""
+        """(stem -> row, the weights as an array of a row per stem, then the biases' row and an
+        empty row), built once from the sparse weights."""
         cached = self.__dict__.get("_weight_table")
         if cached is None:
             row_of = {stem: row for row, stem in enumerate(self.weights)}
-            # One row more, all zeros: where every stem the model does not know points.
-            table = numpy.zeros((len(row_of) + 1, len(self.classes)))
+            table = numpy.zeros((len(row_of) + 2, len(self.classes)))
             for stem, pairs in self.weights.items():
                 for index, weight in pairs:
                     table[row_of[stem], index] = weight
-            cached = (row_of, table, numpy.asarray(self.bias, dtype=float))
+            table[_BIAS] = self.bias
+            cached = (row_of, table)
             self.__dict__["_weight_table"] = cached
         return cached
 
