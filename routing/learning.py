@@ -28,6 +28,8 @@ _MIN_WEIGHT = 0.2
 _NOT_AN_OFFICE = ("@outside",)
 # The weight table's last two rows: the biases, and the empty row of every unknown stem.
 _BIAS, _UNKNOWN = -2, -1
+# exp overflows a float from 709.8 on.
+_LARGEST_SCORE = 700.0
 
 
 def features(words: Iterable[str], stems: Iterable[str], weights: Iterable[float]) -> dict:
@@ -73,6 +75,21 @@ class Model:
             threshold=float(data["threshold"]),
             threshold_alone=float(data["threshold_alone"]),
         )
+
+    def __post_init__(self):
+        # The softmax takes exp of the scores unshifted (``_exps``). A score is at most a
+        # class's bias plus the length of its column of weights (the features have length 1),
+        # so a model whose largest such bound reaches exp's range is refused, not misread.
+        squares = [0.0] * len(self.classes)
+        for pairs in self.weights.values():
+            for index, weight in pairs:
+                squares[index] += weight * weight
+        largest = max(
+            (sqrt(square) + abs(bias) for square, bias in zip(squares, self.bias, strict=True)),
+            default=0.0,
+        )
+        if largest >= _LARGEST_SCORE:
+            raise ValueError(f"routing model scores may reach {largest:.0f}, beyond exp's range")
 
     def probabilities(self, facts) -> tuple[list[float], dict[str, float]]:
         """(probability per class, the known stems with their feature values)."""

@@ -1,7 +1,7 @@
 """Learning from corrections (``routing.learning``, ``manage.py routing_train``).
 
 The model is trained with scikit-learn and kept as JSON weights; deciding reads them back with
-no library. The command retrains on the recorded corrections and the dev halves, and replaces
+numpy alone. The command retrains on the recorded corrections and the dev halves, and replaces
 the stored model only when the candidate is not worse on the test halves.
 """
 
@@ -98,6 +98,17 @@ def test_an_unknown_format_is_refused(tmp_path):
     with pytest.raises(ValueError):
         learning.model_load(path)
     assert learning.model_load(tmp_path / "missing.json") is None
+
+
+def test_a_model_whose_scores_could_overflow_exp_is_refused():
+    data = learning.model_train(
+        [(learning.case_features("sampah menumpuk"), "DLH")] * 3
+        + [(learning.case_features("jalan berlubang"), "PUPR")] * 3
+    )
+    learning.Model.from_data(data)  # an ordinary model loads
+    data["weights"]["sampah"] = [[0, 800.0]]
+    with pytest.raises(ValueError, match="exp"):
+        learning.Model.from_data(data)
 
 
 def test_the_stored_model_is_json_and_covers_every_office():
