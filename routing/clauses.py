@@ -241,6 +241,8 @@ _PENDING_LOOKAROUND = 8
 
 # "surat di kelurahan X belum keluar": the local office a paper lies at holds it up too.
 _LOCAL_SEATS = frozenset({"kelurahan", "kecamatan"})
+# ... and where a bare actor sits: "di kelurahan", "di kantor lurah".
+_LOCAL_OFFICE_WORDS = _LOCAL_SEATS | {"lurah", "camat"}
 
 # The head of an office named as the one who did it: "kepala dinas X minta setoran", "camat
 # sendiri yang minta 2 juta", "kadinsos yg motong bansos". Such a complaint goes to the
@@ -344,7 +346,7 @@ def weigh(
             _already(words, clauses, index, weights)
         elif word in ACTORS:
             if _does_the_deed(words, sentences, index):
-                _actor(words, clauses, index, roles)
+                _actor(words, clauses, sentences, index, roles)
         elif word in PASSIVE_DEEDS:
             _demanded_at(words, clauses, index, roles, weights)
         elif word == _FROM:
@@ -527,7 +529,7 @@ def _head(words, clauses, sentences, index, weights, roles) -> None:
         roles[position] = roles[position] or HEAD_ROLE
 
 
-def _actor(words, clauses, index, roles) -> None:
+def _actor(words, clauses, sentences, index, roles) -> None:
     noun = words[index]
     if noun in SELF_NAMED:
         roles[index] = noun  # "jukir" names its office itself; "di pasar" is only the place
@@ -540,6 +542,31 @@ def _actor(words, clauses, index, roles) -> None:
         span = _LOOSE_SPAN
     _name_span(words, clauses, index + 1, clauses[index], span, noun, roles)
     _actor_place(words, clauses, index, roles)
+    if noun not in roles[max(0, index - _PLACE_LOOKBACK) : index + 1 + 2 * span]:
+        _actor_local_seat(words, sentences, index, roles)
+
+
+def _actor_local_seat(words, sentences, index, roles) -> None:
+    """'ngurus pindah di kelurahan nusa indah, staf minta 150rb': an actor named by nothing
+    but the noun is a person of the kelurahan or kecamatan office the sentence put the
+    reporter in before ("di kelurahan", "di kantor lurah"), unless a turn came between
+    ("di kelurahan X, tapi oknum petugas dinas ...")."""
+    sentence = sentences[index]
+    for position in range(index - 1, max(-1, index - 1 - _PLACE_LOOKBACK), -1):
+        if sentences[position] != sentence or words[position] in _TURNS:
+            return
+        if (
+            words[position] in _LOCAL_OFFICE_WORDS
+            and position
+            and (
+                words[position - 1] == "di"
+                or (
+                    words[position - 1] == "kantor" and position > 1 and words[position - 2] == "di"
+                )
+            )
+        ):
+            roles[position] = roles[position] or words[index]
+            return
 
 
 def _name_span(words, clauses, start, clause, span, role, roles) -> None:

@@ -518,11 +518,32 @@ def test_an_awaited_paper_marks_its_office_as_the_actor_only_when_something_is_p
             "other",
             "KEC-SELEBAR",
         ),
+        # a bare "staf" in the kelurahan the sentence put the reporter in, though the paper is
+        # the registry office's
+        (
+            "ngurus pindah datang di kelurahan nusa indah, staf minta 150rb biar langsung jadi kk "
+            "baru. pdhl dukcapil bilang gratis",
+            "pungli",
+            "KEC-RATU-AGUNG",
+        ),
+        (
+            "di kantor lurah kandang, petugasnya minta 100rb untuk urus akta kelahiran ke dukcapil",
+            "pungli",
+            "KEC-KAMPUNG-MELAYU",
+        ),
     ],
 )
 def test_a_person_of_the_kelurahan_or_kecamatan_makes_it_the_local_office(text, category, expected):
     decision = decide(text, category, rules=RULES_ALONE)
     assert decision.opd == expected, decision.reason
+
+
+def test_a_bare_actor_after_a_turn_is_not_the_kelurahan_s():
+    analysis = analyze(
+        "ada bantuan dari dinas pertanian untuk kelompok kami di kelurahan dusun besar, tapi "
+        "oknum petugas minta setor 300rb"
+    )
+    assert set(analysis.roles) == {""}
 
 
 def test_a_counted_person_is_nobody_s_actor():
