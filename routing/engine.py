@@ -391,6 +391,13 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
     best, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = min(1.0, top / SATURATION) * top / (top + runner_up)
+    if best == LOCAL_OFFICE and not place[1] and named_place is None:
+        # "Kebun Kenanga: surat keterangan usaha ...", "SKTM ... tinggal di Pekan Sabtu": the
+        # kelurahan named without "kelurahan" before it places the local office, which then
+        # weighs as any named office; looked for only where a place is all that is missing.
+        found = _kelurahan_named(facts.words, rules, index)
+        if found:
+            return _match_text(facts, rules, (found, place_words))
     if best == LOCAL_OFFICE and len(ranked) > 1 and ranked[1][0] in rules.opds:
         # "the kelurahan without a name" is mostly where the citizen already went (a
         # recommendation, a register, a meeting); a named office with enough of its own words
@@ -410,8 +417,7 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
         top = scores[best]
         confidence = max(confidence, min(1.0, actors[best][0] / SATURATION))
     if best == LOCAL_OFFICE and not place[1] and named_place is None:
-        # "SKTM ... tinggal di Pekan Sabtu": the kelurahan named without "kelurahan" before it
-        # places the local office; looked for only here, where a place is all that is missing.
+        # ... and where a person of the kelurahan did it ("staf minta ...").
         found = _kelurahan_named(facts.words, rules, index)
         if found:
             return _match_text(facts, rules, (found, place_words))

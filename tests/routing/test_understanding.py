@@ -564,6 +564,17 @@ def test_a_counted_person_is_nobody_s_actor():
             "KEC-SELEBAR",
         ),
         ("sy minta sktm dikelurahan kampung bali, udh seminggu gk jadi", "KEC-TELUK-SEGARA"),
+        # ... and, placed, the letter is the kelurahan's however loud its purpose: trade, a
+        # hospital bill
+        (
+            "Kebun Kenanga: surat keterangan usaha untuk pedagang sayur dipungut 50 ribu",
+            "KEC-RATU-AGUNG",
+        ),
+        (
+            "Tanah Patah: SKTM untuk bebas biaya rumah sakit belum ditandatangani padahal pasien "
+            "sudah masuk",
+            "KEC-RATU-AGUNG",
+        ),
     ],
 )
 def test_a_kelurahan_named_without_the_word_kelurahan_places_the_local_office(text, expected):
