@@ -158,6 +158,11 @@ _ACTOR_STOPS = frozenset(
         "jawab",
         "mengaku",
         "ngaku",
+        # what the money was for: "diminta 500 ribu oleh petugas untuk memandikan dan ambulans"
+        "untuk",
+        "supaya",
+        "agar",
+        "biar",
     }
 )
 # What an actor does that makes them the one complained about: money asked, taken, cut or held

@@ -64,6 +64,10 @@ _KECAMATAN_CUES = frozenset({"kecamatan", "camat"})
 _PLACE_CUES = _KELURAHAN_CUES | _KECAMATAN_CUES
 # "kecamatan selebar" names a place; "camat selebar" names a person, whose office may be meant.
 _PLACE_ONLY_CUES = frozenset({"kelurahan", "kecamatan"})
+# The points of a kelurahan or kecamatan named with its cue where no word names any office;
+# the id its stand-in rule has among the text rules' hits (no admin rule has a negative id).
+PLACE_SAID_POINTS = 1.5
+_PLACE_SAID_ID = -1
 
 
 def _frozen(mapping: Mapping | None) -> Mapping:
@@ -365,6 +369,10 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
     index: _TextIndex = rules._index  # type: ignore[attr-defined]
     place, place_words = named_place or _place(facts, rules, index)
     hits = _text_hits(facts, index, place, place_words)
+    if place[1] and not any(hit[0] > 0 for hit in hits.values()):
+        named = _place_said(facts.words, place, place_words, rules)
+        if named is not None:
+            hits[named.id] = (named.weight, named, "", 1.0)
     if not hits:
         return _match_model(facts, rules, None)
     scores: dict[str, float] = {}
@@ -661,6 +669,26 @@ def _place(facts: Facts, rules: Rules, index: _TextIndex) -> tuple[tuple[str, st
             muted.add(position)
         found = found or place
     return (found or ("", "")), frozenset(muted)
+
+
+def _place_said(words, place: tuple[str, str], place_words, rules: Rules) -> TextRule | None:
+    """ "Petugas Kelurahan Tanah Patah memarahi saya", "kecamatan ratu agung pasang pengumuman
+    ...": where nothing else names an office, the kelurahan or kecamatan the text names with
+    its cue is the office complained of (a place-only cue is otherwise no evidence: "warga
+    kelurahan X" next to "lampu jalan mati" is where, not who)."""
+    if not any(words[position] in _PLACE_ONLY_CUES for position in place_words):
+        return None
+    area = rules.areas.get(place[0])
+    name = area.name if area else rules.kecamatan_names.get(place[1], "")
+    cue = "kelurahan" if area else "kecamatan"
+    return TextRule(
+        id=_PLACE_SAID_ID,
+        kind="phrase",
+        terms=(),
+        label=f"{cue} {name}".lower(),
+        weight=PLACE_SAID_POINTS,
+        target=LOCAL_OFFICE,
+    )
 
 
 def _kelurahan_named(words, rules: Rules, index: _TextIndex) -> tuple[str, str] | None:

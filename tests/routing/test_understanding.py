@@ -419,6 +419,12 @@ def test_dialect_and_chat_spelling_route_like_standard_indonesian(text, category
             "delay",
         ),
         ("sinyal telkomsel hilang terus, tiap lapor disuruh bayar 100rb buat teknisi", "pungli"),
+        # the provincial hospital: "rsud" inside its name is not the city's hospital
+        (
+            "mengambil jenazah di kamar jenazah RSUD M. Yunus, kami diminta 500 ribu oleh "
+            "petugas untuk memandikan dan ambulans",
+            "pungli",
+        ),
     ],
 )
 def test_what_no_office_of_the_city_can_take_goes_to_the_coordinator(text, category):
@@ -582,6 +588,34 @@ def test_a_kelurahan_named_without_the_word_kelurahan_places_the_local_office(te
     assert decision.opd == expected, decision.reason
 
 
+@pytest.mark.parametrize(
+    ("text", "expected", "said"),
+    [
+        (
+            "Petugas Kelurahan Tanah Patah memarahi saya karena datang pukul 14.00, katanya "
+            "pelayanan hanya sampai jam 12",
+            "KEC-RATU-AGUNG",
+            "kelurahan tanah patah",
+        ),
+        (
+            "kecamatan ratu agung pasang pengumuman layanan online tp nomor wa nya gk pernah bales",
+            "KEC-RATU-AGUNG",
+            "kecamatan ratu agung",
+        ),
+    ],
+)
+def test_a_place_named_with_its_cue_and_nothing_else_is_the_local_office(text, expected, said):
+    decision = decide(text, "delay", rules=RULES_ALONE)
+    assert decision.opd == expected, decision.reason
+    assert f"'{said}'" in decision.reason
+
+
+def test_a_place_named_next_to_an_office_s_words_is_only_where_it_happened():
+    text = "kami warga kelurahan tanah patah, jalan berlubang sudah sebulan tidak diperbaiki"
+    decision = decide(text, "delay", rules=RULES_ALONE)
+    assert decision.opd == "PUPR" and "tanah patah" not in decision.reason, decision.reason
+
+
 def test_a_local_service_without_any_place_still_goes_to_the_coordinator():
     decision = decide("minta sktm untuk berobat sudah seminggu belum dibuat", "delay")
     assert decision.opd is None and decision.status == engine.TRIAGE, decision.reason
@@ -690,3 +724,15 @@ def test_what_the_actor_said_is_not_whose_person_it_was():
     roles = dict(zip(analysis.words, analysis.roles, strict=True))
     assert roles["kelurahan"] == "petugas"
     assert roles["akta"] == ""
+
+
+def test_what_the_money_was_for_is_not_whose_person_asked():
+    analysis = analyze("kami diminta 500 ribu oleh petugas untuk memandikan dan ambulans")
+    roles = dict(zip(analysis.words, analysis.roles, strict=True))
+    assert roles["ambulans"] == ""
+    assert (
+        decide(
+            "kami diminta 500 ribu oleh petugas dinkes untuk memandikan jenazah", rules=RULES_ALONE
+        ).opd
+        == "DINKES"
+    )
