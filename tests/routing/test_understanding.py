@@ -370,6 +370,9 @@ def test_a_kecamatan_office_is_reached_through_the_place():
         ("permohonan informasi publik ke ppid tidak dijawab 30 hari kerja", "DISKOMINFO"),
         ("izin penelitian untuk skripsi sudah 3 minggu belum keluar rekomendasinya", "KESBANGPOL"),
         ("salinan arsip lama tahun 1985 tidak kunjung diberikan", "DISARPUS"),
+        # the council's building is the council secretariat's, however it is called
+        ("toilet di gedung dewan tidak ada air, warga yang datang bingung", "SETWAN"),
+        ("rombongan pelajar ke parlemen kota disuruh bayar uang konsumsi", "SETWAN"),
     ],
 )
 def test_unnamed_services_are_routed_by_duties(text, expected):
