@@ -380,6 +380,20 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
     assert decision.opd == expected, decision.reason
 
 
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        ("orang berompi yang jaga motor di depan toko minta lima ribu", "pungli", "DISHUB"),
+        ("lahan pemkot di ujung gang dipagari orang, belum ada tindakan", "delay", "BPKAD"),
+        ("hibah masjid tertahan di bagian keuangan daerah tiga bulan", "delay", "BPKAD"),
+        ("berkas pindah masuk sudah lengkap tapi disuruh datang lagi terus", "delay", "DUKCAPIL"),
+    ],
+)
+def test_the_rules_know_what_citizens_call_an_office_s_service(text, category, expected):
+    decision = decide(text, category, rules=RULES_ALONE)
+    assert decision.opd == expected, decision.reason
+
+
 # --- Bengkulu Malay and chat spelling ------------------------------------------------------------
 
 
