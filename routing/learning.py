@@ -123,8 +123,10 @@ class Model:
         """The softmax's numerators: one small matrix product over the stems' rows and the
         biases' (some 30 rows of 41 classes: in plain Python that loop was the most expensive
         step of every decision the model is asked about). The scores are sums of a few dozen
-        weights, far from overflowing ``exp``, so they need no shift by their maximum."""
-        return numpy.exp(values @ self._table[1][rows]).tolist()
+        weights, far from overflowing ``exp``, so they need no shift by their maximum.
+        (``take`` and ``dot`` on the plain list: each array call costs more than its
+        arithmetic here, and these two cost the least of the ways to write it.)"""
+        return numpy.exp(numpy.dot(values, self._table[1].take(rows, 0))).tolist()
 
     def predict(
         self, facts, rule_scores: Mapping[str, float]
