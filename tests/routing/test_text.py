@@ -9,6 +9,7 @@ import pytest
 from routing.clauses import CONTEXT_WEIGHT, DONE_WEIGHT, TRIED_WEIGHT
 from routing.text import (
     LANDMARK_WEIGHT,
+    _structured_words,
     analyze,
     analyze_pattern,
     extract_amounts,
@@ -384,3 +385,25 @@ def test_the_office_of_an_actor_who_asks_for_money_is_marked():
 def test_an_actor_who_did_nothing_is_not_marked():
     analysis = analyze("petugas puskesmas ramah, tidak minta apa apa")
     assert set(analysis.roles) == {""}
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses", "sentences"),
+    [
+        # a line break, ". " "!" "?" and ";" end a sentence; ", " ":" "(" ")" and " - " a clause
+        ("satu dua\ntiga", [0, 0, 1], [0, 0, 1]),
+        ("satu. dua! tiga? empat; lima", [0, 1, 2, 3, 4], [0, 1, 2, 3, 4]),
+        ("satu, dua: tiga (empat) lima - enam", [0, 1, 2, 3, 4, 5], [0] * 6),
+        # marks in a row are one end; an inner "!?;" still ends ("a;b")
+        ("satu ,. dua !!! tiga;empat", [0, 1, 2, 3], [0, 1, 2, 3]),
+        # the dot in "14.00" and the comma in "1,5jt" end nothing; "-" inside a word neither
+        ("jam 14.00 bayar 1,5jt jadi-jadi", [0] * 8, [0] * 8),
+        # a dash at the very start or end leaves the numbering alone
+        ("- satu dua -", [0, 0], [0, 0]),
+    ],
+)
+def test_sentences_and_clauses_end_where_the_punctuation_says(text, clauses, sentences):
+    words, clause_of, sentence_of = _structured_words(fold(text))
+    assert len(words) == len(clauses), words
+    assert clause_of == clauses
+    assert sentence_of == sentences
