@@ -237,6 +237,19 @@ _ACTOR_GLUE = frozenset(
 PASSIVE_DEEDS = frozenset(
     {"dimintai", "diminta", "ditarik", "dipungut", "dipalak", "ditagih", "dikenai", "dikenakan"}
 )
+# A passive deed followed at once by who did it ("dipotong bendahara ...", "dibentak satpam").
+_DONE_BY = PASSIVE_DEEDS | {
+    "dipotong",
+    "ditahan",
+    "dimintain",
+    "dipersulit",
+    "dibentak",
+    "dimaki",
+    "dimarahi",
+    "diusir",
+    "diancam",
+    "dipaksa",
+}
 _PLACE_ROLE = "petugas"
 # "rekomendasi dari dinas X belum keluar", "menunggu berkas dari kelurahan Y": the office the
 # paper must come from is the one holding the case up, whoever else the story names.
@@ -480,6 +493,8 @@ def _does_the_deed(words, sentences, index) -> bool:
             break
         if words[position] in DEEDS and words[position - 1] not in _NOT_DONE:
             return True
+    if index and words[index - 1] in _DONE_BY:
+        return True  # "gaji dipotong bendahara dinas sosial": the agent right after the deed
     if not index or words[index - 1] not in _NAMED_AFTER:
         return False
     for position in range(index - 2, -1, -1):

@@ -517,9 +517,10 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
         role = roles[position]
         if position in place_words and not role:
             continue
-        if word in ACTORS and word in roles[position + 1 : position + _ACTING_SPAN]:
-            # "pegawai dinas X minta", "pegawai yg ngurus aset minta": the noun names the
-            # actor's kind, said of every office's people; the words after it name the office.
+        if word in ACTORS and any(roles[position + 1 : position + _ACTING_SPAN]):
+            # "pegawai dinas X minta", "pegawai yg ngurus aset minta", "oknum pegawai dinas
+            # X": the noun (the first or the second of the same person) names the actor's kind,
+            # said of every office's people; the words after it name the office.
             if position + 1 < count and roles[position + 1]:
                 continue
             candidates = []  # only a phrase it starts ("petugas kebersihan") still counts
@@ -555,10 +556,16 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
                 continue
             if rule.kecamatan and rule.kecamatan != place[1]:
                 continue
-            score = rule.weight * weight * boost
+            said_role, said_boost = role, boost
+            if not role and len(rule.terms) > 1:
+                # "oknum pegawai dinas sosial": the phrase's first word is glue the actor's
+                # span skipped; the office's name in it is whose person it was.
+                said_role = next(filter(None, roles[position : position + len(rule.terms)]), "")
+                said_boost = ACTOR_BOOST if said_role and weight > 0 else 1.0
+            score = rule.weight * weight * said_boost
             known = hits.get(rule.id)
             if known is None or score > known[0]:
-                hits[rule.id] = (score, rule, role if weight > 0 else "", weight)
+                hits[rule.id] = (score, rule, said_role if weight > 0 else "", weight)
     return hits
 
 

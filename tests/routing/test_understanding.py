@@ -171,6 +171,29 @@ def test_the_explanation_names_the_actor_and_what_was_only_mentioned():
     assert len(decision.reason) <= 500
 
 
+def test_an_office_named_in_a_phrase_after_the_actor_is_the_actor_s():
+    # "dinas" is glue in the actor's span; the phrase "dinas sosial" is still whose person it
+    # was, and the second noun of the same person ("pegawai") is no office's mention
+    decision = decide("oknum pegawai dinas sosial minta uang 50rb", rules=RULES_ALONE)
+    assert decision.opd == "DINSOS"
+    assert decision.reason.startswith("Oknum Dinas Sosial meminta uang"), decision.reason
+    assert "'pegawai'" not in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # who did it right after a passive deed, with no "oleh"
+        ("gaji honor saya dipotong bendahara dinas sosial tiap bulan", "DINSOS"),
+        ("waktu antre saya dibentak satpam dukcapil di depan banyak orang", "DUKCAPIL"),
+    ],
+)
+def test_the_agent_right_after_a_passive_deed_is_the_actor(text, expected):
+    decision = decide(text, rules=RULES_ALONE)
+    assert decision.opd == expected, decision.reason
+    assert any(role for role in analyze(text).roles), "no actor found"
+
+
 @pytest.mark.parametrize(
     ("text", "actor", "expected"),
     [
