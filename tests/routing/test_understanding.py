@@ -410,6 +410,12 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
         ("lahan pemkot di ujung gang dipagari orang, belum ada tindakan", "delay", "BPKAD"),
         ("hibah masjid tertahan di bagian keuangan daerah tiga bulan", "delay", "BPKAD"),
         ("berkas pindah masuk sudah lengkap tapi disuruh datang lagi terus", "delay", "DUKCAPIL"),
+        # an office's official tasks, named as citizens meet them
+        ("perpustakaan keliling sudah tiga bulan tidak datang", "delay", "DISARPUS"),
+        ("rambu jalur evakuasi di pesisir menunjuk ke arah laut", "delay", "BPBD"),
+        ("kampung kb di rw kami cuma papan nama, kegiatannya tidak ada", "delay", "DP3AP2KB"),
+        ("nenek kami dijanjikan masuk panti werdha, belum dijemput", "delay", "DINSOS"),
+        ("pembayaran untuk sanggar kami tertahan di kas daerah tiga bulan", "delay", "BPKAD"),
     ],
 )
 def test_the_rules_know_what_citizens_call_an_office_s_service(text, category, expected):
