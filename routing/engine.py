@@ -65,9 +65,10 @@ _PLACE_CUES = _KELURAHAN_CUES | _KECAMATAN_CUES
 # "kecamatan selebar" names a place; "camat selebar" names a person, whose office may be meant.
 _PLACE_ONLY_CUES = frozenset({"kelurahan", "kecamatan"})
 # The points of a kelurahan or kecamatan named with its cue where no word names any office;
-# the id its stand-in rule has among the text rules' hits (no admin rule has a negative id).
+# the id its stand-in rule has among the text rules' hits (the admin's rules count up from 0,
+# the duties' down from -1).
 PLACE_SAID_POINTS = 1.5
-_PLACE_SAID_ID = -1
+_PLACE_SAID_ID = -1_000_000_000
 
 
 def _frozen(mapping: Mapping | None) -> Mapping:
