@@ -240,9 +240,10 @@ HARD = Path(__file__).parent / "data" / "hard_complaints.jsonl"
 # Measured when the clause analysis, duties and learned model came in (the test half was never
 # tuned on): 65.4% with the rules of before, 79.4% with the first clause analysis, 82.2% with
 # the actor's seat and place of the demand, 86.9% with 1,109 training complaints written by
-# other hands, 89.7% now (2,342 training complaints, heads and clefts named as actors, the
-# model chosen by cross-validation). A floor, so a regression shows.
-MIN_HARD_TEST_ACCURACY = 0.88
+# other hands, 89.7% (2,342 training complaints, heads and clefts named as actors, the model
+# chosen by cross-validation), 91.6% now (a place said alone, agents after a passive deed,
+# offices' tasks as rules). The issue's bar, as a floor, so a regression shows.
+MIN_HARD_TEST_ACCURACY = 0.90
 
 
 def test_the_hard_set_has_two_halves_of_every_kind():
