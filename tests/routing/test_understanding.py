@@ -416,6 +416,8 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
         ("kampung kb di rw kami cuma papan nama, kegiatannya tidak ada", "delay", "DP3AP2KB"),
         ("nenek kami dijanjikan masuk panti werdha, belum dijemput", "delay", "DINSOS"),
         ("pembayaran untuk sanggar kami tertahan di kas daerah tiga bulan", "delay", "BPKAD"),
+        ("sarang tawon di atap kelas sudah dilaporkan tiga hari belum diambil", "delay", "DAMKAR"),
+        ("penjaga gerbang pantai jakat minta uang rombongan selain karcis", "pungli", "DISPAR"),
     ],
 )
 def test_the_rules_know_what_citizens_call_an_office_s_service(text, category, expected):
