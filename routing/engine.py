@@ -680,10 +680,10 @@ def _place(facts: Facts, rules: Rules, index: _TextIndex) -> tuple[tuple[str, st
 
 
 def _place_said(words, place: tuple[str, str], place_words, rules: Rules) -> TextRule | None:
-    """ "Petugas Kelurahan Tanah Patah memarahi saya", "kecamatan ratu agung pasang pengumuman
-    ...": where nothing else names an office, the kelurahan or kecamatan the text names with
-    its cue is the office complained of (a place-only cue is otherwise no evidence: "warga
-    kelurahan X" next to "lampu jalan mati" is where, not who)."""
+    """Where nothing else names an office, the kelurahan or kecamatan the text names with its
+    cue is the office complained of ("Petugas Kelurahan Tanah Patah memarahi saya", "kecamatan
+    ratu agung pasang pengumuman ..."), as a stand-in rule; a place-only cue is otherwise no
+    evidence ("warga kelurahan X" next to "jalan berlubang" is where, not who)."""
     if not any(words[position] in _PLACE_ONLY_CUES for position in place_words):
         return None
     area = rules.areas.get(place[0])
