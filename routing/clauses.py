@@ -256,6 +256,9 @@ _PLACE_ROLE = "petugas"
 _FROM = "dari"
 _PENDING = frozenset({"belum", "tertahan", "menunggu", "tunggu", "tinggal", "kunjung"})
 _PENDING_LOOKAROUND = 8
+# ... though "tinggal" after a person or before a place is where someone lives.
+_PEOPLE = frozenset({"saya", "kita", "mereka", "dia", "ia", "warga", "keluarga", "yang"})
+_RESIDING_AT = frozenset({"di", "dekat", "bersama", "dengan", "sendiri", "beberapa"})
 
 # "surat di kelurahan X belum keluar": the local office a paper lies at holds it up too.
 _LOCAL_SEATS = frozenset({"kelurahan", "kecamatan"})
@@ -663,6 +666,16 @@ def _demanded_at(words, clauses, index, roles, weights) -> None:
         return
 
 
+def _resides(words, index) -> bool:
+    """'kami tinggal ... dari pantai', 'tinggal di pesisir': "tinggal" where someone lives, not
+    what is left to wait for ("tinggal tanda tangan")."""
+    if words[index] != "tinggal":
+        return False
+    before = words[index - 1] if index else ""
+    after = words[index + 1] if index + 1 < len(words) else ""
+    return before in _PEOPLE or after in _RESIDING_AT
+
+
 def _awaited_from(words, clauses, index, roles, weights) -> None:
     """'izin tertahan karena rekomendasi dari dinas kesehatan belum keluar': the office after
     "dari" (or "di kelurahan") in a clause that says something is still awaited is whose
@@ -671,7 +684,9 @@ def _awaited_from(words, clauses, index, roles, weights) -> None:
     first = max(0, index - _PENDING_LOOKAROUND)
     last = min(len(words), index + _PENDING_LOOKAROUND)
     if not any(
-        words[at] in _PENDING and clauses[at] == clause for at in range(first, last) if at != index
+        words[at] in _PENDING and clauses[at] == clause and not _resides(words, at)
+        for at in range(first, last)
+        if at != index
     ):
         return
     taken = 0

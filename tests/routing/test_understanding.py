@@ -548,6 +548,18 @@ def test_the_office_a_paper_is_awaited_from_answers(text, expected):
     assert decision.opd == expected, decision.reason
 
 
+def test_where_someone_lives_is_nothing_pending():
+    # "tinggal" after a person is where they live, not "tinggal menunggu": the place "dari
+    # pantai" is no office that holds anything up
+    text = "sirene tsunami belum diperbaiki bpbd. kami tinggal beberapa ratus meter dari pantai"
+    analysis = analyze(text)
+    roles = dict(zip(analysis.words, analysis.roles, strict=True))
+    assert roles["pantai"] == ""
+    assert decide(text, "delay", rules=RULES_ALONE).opd == "BPBD"
+    waiting = analyze("izin tertahan, tinggal menunggu rekomendasi dari dinas kesehatan")
+    assert dict(zip(waiting.words, waiting.roles, strict=True))["kesehatan"]
+
+
 def test_an_awaited_paper_marks_its_office_as_the_actor_only_when_something_is_pending():
     pending = analyze("rekomendasi dari dinas kesehatan belum keluar")
     roles = dict(zip(pending.words, pending.roles, strict=True))
