@@ -417,6 +417,12 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
         ("nenek kami dijanjikan masuk panti werdha, belum dijemput", "delay", "DINSOS"),
         ("pembayaran untuk sanggar kami tertahan di kas daerah tiga bulan", "delay", "BPKAD"),
         ("sarang tawon di atap kelas sudah dilaporkan tiga hari belum diambil", "delay", "DAMKAR"),
+        # the kelurahan's letter of a death, not the civil registry's certificate
+        (
+            "di kampung kelawi surat kematian bapak kami la duo minggu dak siap",
+            "delay",
+            "KEC-SUNGAI-SERUT",
+        ),
         ("penjaga gerbang pantai jakat minta uang rombongan selain karcis", "pungli", "DISPAR"),
     ],
 )
