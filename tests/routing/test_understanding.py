@@ -424,6 +424,7 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
             "KEC-SUNGAI-SERUT",
         ),
         ("penjaga gerbang pantai jakat minta uang rombongan selain karcis", "pungli", "DISPAR"),
+        ("oknum penegak perda minta uang ke pemilik warung soal pajak", "pungli", "SATPOLPP"),
     ],
 )
 def test_the_rules_know_what_citizens_call_an_office_s_service(text, category, expected):
