@@ -54,6 +54,28 @@ _TRIED_VERBS = frozenset(
 )
 _TRIED_CUES = frozenset({"sudah", "pernah", "telah"})
 _TRIED_SPAN = 6
+# "tidak ada kabar", "belum ditanggapi", "tidak digubris", "tidak ada tindak lanjut".
+_UNANSWERED = frozenset(
+    {
+        "kabar",
+        "ditanggapi",
+        "digubris",
+        "ditindaklanjuti",
+        "tindak",
+        "dibalas",
+        "direspon",
+        "respon",
+        "jawaban",
+        "dijawab",
+        "ditangani",
+        "tanggapan",
+        "diproses",
+        "datang",
+    }
+)
+_NOT_DONE_OR_NONE = frozenset({"tidak", "belum", "ada", "pernah"})
+# The role of an office a report was made to that did nothing with it.
+UNANSWERED_ROLE = "laporan"
 TRIED_WEIGHT = 0.25
 # A landmark: "di depan kantor dukcapil".
 LANDMARKS = frozenset({"depan", "dekat", "samping", "sebelah", "seberang", "belakang", "sekitar"})
@@ -364,7 +386,7 @@ def weigh(
         elif word in LANDMARKS:
             _mute_after(words, clauses, index, LANDMARK_SPAN, LANDMARK_WEIGHT, weights)
         elif word in _ALREADY:
-            _already(words, clauses, index, weights)
+            _already(words, clauses, sentences, index, weights, roles)
         elif word in ACTORS:
             if _does_the_deed(words, sentences, index):
                 _actor(words, clauses, sentences, index, roles)
@@ -421,7 +443,7 @@ def _negation(words, clauses, index, weights) -> None:
     _mute_after(words, clauses, index, span, 0.0, weights)
 
 
-def _already(words, clauses, index, weights) -> None:
+def _already(words, clauses, sentences, index, weights, roles) -> None:
     """'X sudah beres': mute X. 'sudah lapor ke polsek': mute the place tried."""
     following = words[index + 1] if index + 1 < len(words) else ""
     after = words[index + 2] if index + 2 < len(words) else ""
@@ -442,6 +464,23 @@ def _already(words, clauses, index, weights) -> None:
         position += 1
     if position < len(words) and words[position] in ("ke", "dengan") and following in _TRIED_VERBS:
         _mute_after(words, clauses, position, _TRIED_SPAN, TRIED_WEIGHT, weights)
+        if _left_unanswered(words, sentences, position):
+            # "sudah lapor ke inspektorat ... tidak ada kabar": the office tried is the one
+            # that did nothing; its name keeps its low weight but is whose inaction it was.
+            span = (words, clauses, position + 1, clauses[position], ACTOR_SPAN)
+            _name_span(*span, UNANSWERED_ROLE, roles)
+
+
+def _left_unanswered(words, sentences, index) -> bool:
+    """Whether the sentence of ``index`` or the next says, after it, that nothing came of it."""
+    sentence = sentences[index]
+    for position in range(index + 1, len(words)):
+        if sentences[position] > sentence + 1:
+            return False
+        word = words[position]
+        if word in _UNANSWERED and position and words[position - 1] in _NOT_DONE_OR_NONE:
+            return True
+    return False
 
 
 def _mute_after(words, clauses, index, span, weight, weights) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from itertools import compress
 from types import MappingProxyType
 
-from routing.clauses import ACTOR_SPAN, ACTORS, HEAD_ROLE
+from routing.clauses import ACTOR_SPAN, ACTORS, HEAD_ROLE, UNANSWERED_ROLE
 
 ASSIGNED = "assigned"
 TRIAGE = "triage"
@@ -574,7 +574,9 @@ def _explain(facts: Facts, rules: Rules, best: str, evidence: _Evidence, words_s
     """One Indonesian line: the actor and the words that decided, and what was only mentioned."""
     name = rules.opds.get(best, best)
     actor = evidence.actors.get(best)
-    if actor:
+    if actor and actor[1] == UNANSWERED_ROLE:
+        reason = f"Laporan ke {name} tidak ditindaklanjuti (kata {words_said}) → {name}"
+    elif actor:
         deed = "meminta uang" if facts.category == WHEN_PUNGLI else "yang dikeluhkan"
         reason = f"{actor[1].capitalize()} {name} {deed} (kata {words_said}) → {name}"
     else:

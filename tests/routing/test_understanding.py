@@ -269,6 +269,37 @@ def test_what_is_negated_done_or_only_a_paper_s_use_does_not_decide(text, catego
     assert decision.opd == expected, decision.reason
 
 
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        (
+            "sudah lapor ke dinas sosial soal anak jalanan di simpang tapi tidak ada tanggapan",
+            "delay",
+            "DINSOS",
+        ),
+        # ... the silence said in the next sentence, and the case reported about another office
+        (
+            "bulan maret sy udh lapor ke inspektorat soal kepsek yg narik uang perpisahan wajib "
+            "ke semua murid. sampe skrg udh 3 bln gk ada kabar sama sekali",
+            "pungli",
+            "INSPEKTORAT",
+        ),
+    ],
+)
+def test_an_office_a_report_was_made_to_that_did_nothing_answers(text, category, expected):
+    decision = decide(text, category, rules=RULES_ALONE)
+    assert decision.opd == expected, decision.reason
+    assert decision.reason.startswith("Laporan ke "), decision.reason
+    assert "tidak ditindaklanjuti" in decision.reason
+
+
+def test_a_place_tried_with_no_word_of_silence_stays_only_tried():
+    # "sudah lapor ke polsek" and nothing said of what came of it: still the place tried
+    analysis = analyze("petugas kelurahan minta uang 50rb. sudah lapor ke dinas sosial juga")
+    roles = dict(zip(analysis.words, analysis.roles, strict=True))
+    assert roles["sosial"] == ""
+
+
 def test_a_negated_office_is_said_to_be_only_mentioned():
     decision = decide("bukan soal parkir, tapi sampah di gang kami tidak diangkut", "delay")
     assert decision.opd == "DLH"
