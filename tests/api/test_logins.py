@@ -330,6 +330,7 @@ def test_the_login_settings_come_from_the_environment():
         PORTAL_TOKEN_TTL_HOURS="2",
     )
 
+    assert defaults.returncode == 0 == chosen.returncode, defaults.stderr + chosen.stderr
     assert defaults.stdout.split() == ["10/minute", "5", "15", "10:00:00", "False"]
     assert chosen.stdout.split() == ["3/minute", "4", "30", "2:00:00", "False"]
 
