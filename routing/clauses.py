@@ -118,6 +118,7 @@ ACTORS = frozenset(
         "operator",
         "penjaga",
         "jukir",
+        "pemadam",
         "berompi",
         "berseragam",
         "bagian",
@@ -144,7 +145,7 @@ _LOOSE_ACTORS = frozenset({"orang", "urang"})
 _LOOSE_SPAN = 2
 _COUNTED_BY = frozenset({"per", "tiap", "setiap", "satu", "dua", "tiga", "para", "banyak"})
 # Actor nouns that are themselves an office's trade.
-SELF_NAMED = frozenset({"jukir"})
+SELF_NAMED = frozenset({"jukir", "pemadam"})
 # These end the actor's span: what the actor did, not who the actor is.
 _ACTOR_STOPS = frozenset(
     {

@@ -45,6 +45,12 @@ def decide(text: str, category: str = "pungli", rules=RULES, kelurahan=None) -> 
     [
         # a parking attendant in front of another office's building: parking
         ("antri di kantor dukcapil, jukir di halamannya narik 5rb tanpa karcis", "DISHUB"),
+        # a firefighter forcing a sale in the market names its own office
+        (
+            "pemadam yang datang memeriksa toko di pasar memaksa kami beli tabung pemadam, "
+            "katanya kalau tidak dilaporkan ke dinas perdagangan",
+            "DAMKAR",
+        ),
         # uniformed officers of one agency, demanding money "about" another's business
         (
             "lapak sy terdaftar di dinas pariwisata tapi oknum satpol pp minta 30rb tiap malam",
