@@ -511,6 +511,9 @@ def test_dialect_and_chat_spelling_route_like_standard_indonesian(text, category
             "delay",
         ),
         ("sinyal telkomsel hilang terus, tiap lapor disuruh bayar 100rb buat teknisi", "pungli"),
+        # a private hospital, a provincial special-needs school
+        ("rumah sakit swasta menahan bayi kami karena tagihan belum lunas", "delay"),
+        ("di slb negeri wali murid diminta sumbangan 100 ribu tiap pembagian rapor", "pungli"),
         # the provincial hospital: "rsud" inside its name is not the city's hospital
         (
             "mengambil jenazah di kamar jenazah RSUD M. Yunus, kami diminta 500 ribu oleh "
