@@ -514,6 +514,12 @@ def test_dialect_and_chat_spelling_route_like_standard_indonesian(text, category
         # a private hospital, a provincial special-needs school
         ("rumah sakit swasta menahan bayi kami karena tagihan belum lunas", "delay"),
         ("di slb negeri wali murid diminta sumbangan 100 ribu tiap pembagian rapor", "pungli"),
+        # the religious court's divorce deed, the state ferry
+        (
+            "urus cerai di pengadilan agama, pegawai menawarkan akta cerai jadi asal bayar 1 juta",
+            "pungli",
+        ),
+        ("kapal penyeberangan ke pulau enggano dua minggu tidak berangkat", "delay"),
         # the provincial hospital: "rsud" inside its name is not the city's hospital
         (
             "mengambil jenazah di kamar jenazah RSUD M. Yunus, kami diminta 500 ribu oleh "
