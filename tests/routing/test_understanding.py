@@ -462,6 +462,8 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
         ),
         ("penjaga gerbang pantai jakat minta uang rombongan selain karcis", "pungli", "DISPAR"),
         ("oknum penegak perda minta uang ke pemilik warung soal pajak", "pungli", "SATPOLPP"),
+        ("taman ramah anak dan ruang laktasi di kelurahan kami rusak", "delay", "DP3AP2KB"),
+        ("kurasi produk umkm untuk galeri kota dipungut biaya foto katalog", "pungli", "DISKOPUKM"),
     ],
 )
 def test_the_rules_know_what_citizens_call_an_office_s_service(text, category, expected):
