@@ -64,6 +64,8 @@ _KECAMATAN_CUES = frozenset({"kecamatan", "camat"})
 _PLACE_CUES = _KELURAHAN_CUES | _KECAMATAN_CUES
 # "kecamatan selebar" names a place; "camat selebar" names a person, whose office may be meant.
 _PLACE_ONLY_CUES = frozenset({"kelurahan", "kecamatan"})
+# Words that may stand between the cue and the name.
+_AREA_WORDS = frozenset({"daerah", "wilayah", "kawasan"})
 # The points of a kelurahan or kecamatan named with its cue where no word names any office;
 # the id its stand-in rule has among the text rules' hits (the admin's rules count up from 0,
 # the duties' down from -1).
@@ -665,11 +667,14 @@ def _place(facts: Facts, rules: Rules, index: _TextIndex) -> tuple[tuple[str, st
     if _PLACE_CUES.isdisjoint(words):
         return (found or ("", "")), frozenset(muted)  # most texts: no place named
     for position, word in enumerate(words[:-1]):
+        name = position + 1
+        if words[name] in _AREA_WORDS and name + 1 < len(words):
+            name += 1  # "kantor camat daerah selebar"
         if word in _KELURAHAN_CUES:
-            code = _name_at(words, position + 1, index.kelurahan_names)
+            code = _name_at(words, name, index.kelurahan_names)
             place = (code, rules.areas[code].kecamatan) if code else None
         elif word in _KECAMATAN_CUES:
-            code = _name_at(words, position + 1, index.kecamatan_names)
+            code = _name_at(words, name, index.kecamatan_names)
             place = ("", code) if code else None
         else:
             continue

@@ -421,6 +421,9 @@ def test_a_kecamatan_office_is_reached_through_the_place():
         "surat keterangan ahli waris di kelurahan sawah lebar tidak diproses", "delay"
     )
     assert decision.opd == "KEC-RATU-AGUNG", decision.reason
+    # ... also with "daerah" between the cue and the name
+    decision = decide("pelayanan di kantor camat daerah selebar tutup di jam kerja", "delay")
+    assert decision.opd == "KEC-SELEBAR", decision.reason
 
 
 @pytest.mark.parametrize(
