@@ -466,6 +466,11 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
         ("penjaga gerbang pantai jakat minta uang rombongan selain karcis", "pungli", "DISPAR"),
         ("oknum penegak perda minta uang ke pemilik warung soal pajak", "pungli", "SATPOLPP"),
         ("taman ramah anak dan ruang laktasi di kelurahan kami rusak", "delay", "DP3AP2KB"),
+        (
+            "pemandian air panas milik kota tutup tapi penjaga tetap menarik uang",
+            "pungli",
+            "DISPAR",
+        ),
         ("kurasi produk umkm untuk galeri kota dipungut biaya foto katalog", "pungli", "DISKOPUKM"),
     ],
 )
