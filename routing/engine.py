@@ -513,6 +513,7 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
         index.office_of,
     )
     covered_to, covering = 0, set()
+    acting = any(roles)  # most texts name no actor at all
     for position, word in enumerate(words):
         stem = stems[position]
         if word not in by_word and word not in phrases and stem not in by_stem:
@@ -560,7 +561,7 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
             if rule.kecamatan and rule.kecamatan != place[1]:
                 continue
             said_role, said_boost = role, boost
-            if not role and len(rule.terms) > 1:
+            if not role and acting and len(rule.terms) > 1:
                 # "oknum pegawai dinas sosial": the phrase's first word is glue the actor's
                 # span skipped; the office's name in it is whose person it was.
                 said_role = next(filter(None, roles[position : position + len(rule.terms)]), "")
