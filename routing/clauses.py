@@ -11,7 +11,9 @@ each one came from) and returns, per word:
   beres", "kata X bukan urusan mereka"), low for an office only named as a place already tried
   or as a landmark;
 - a role: the actor noun ("petugas", "oknum", "jukir", ...) for the words that say whose person
-  it was ("petugas *dishub*", "berompi *satpol pp*"), "" otherwise.
+  it was ("petugas *dishub*", "berompi *satpol pp*"); "laporan" for an office a report was
+  made to that did nothing with it ("sudah lapor ke *dinas sosial* ... tidak ada tanggapan");
+  "" otherwise.
 
 Pure Python, a single pass or two over the words: the routing engine's speed depends on it.
 """
@@ -468,8 +470,9 @@ def _already(words, clauses, sentences, index, weights, roles) -> None:
         if _left_unanswered(words, sentences, position):
             # "sudah lapor ke inspektorat ... tidak ada kabar": the office tried is the one
             # that did nothing; its name keeps its low weight but is whose inaction it was.
-            span = (words, clauses, position + 1, clauses[position], ACTOR_SPAN)
-            _name_span(*span, UNANSWERED_ROLE, roles)
+            _name_span(
+                words, clauses, position + 1, clauses[position], ACTOR_SPAN, UNANSWERED_ROLE, roles
+            )
 
 
 def _left_unanswered(words, sentences, index) -> bool:
