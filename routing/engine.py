@@ -175,8 +175,8 @@ class _TextIndex:
         # office for a local service ("surat keterangan" and "domisili" name the same desk).
         self.office_of: dict[str, str] = {}
         for rule in (*rules.text_rules, *rules.duty_rules):
-            service = rules.services.get(rule.target.removeprefix("service:"))
             if rule.target.startswith("service:"):
+                service = rules.services.get(rule.target.removeprefix("service:"))
                 self.office_of[rule.target] = (service and service.opd) or LOCAL_OFFICE
             else:
                 self.office_of[rule.target] = rule.target
