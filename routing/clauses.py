@@ -98,9 +98,13 @@ _POINT_PHRASES = (
     ("intinya",),
     ("keluhan", "saya"),
 )
+# ... looked up by their first two words ("yang saya"), or the word of a phrase of one.
+_POINT_PHRASES_BY_START: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+for _phrase in _POINT_PHRASES:
+    _POINT_PHRASES_BY_START.setdefault(_phrase[:2], []).append(_phrase)
 _POINT_OPENERS = frozenset({"masalah", "inti", "intinya", "keluhan", "mohon", "tolong"})
 CONTEXT_WEIGHT = 0.6
-_FOCUS_WORDS = _TURNS | _POINT_OPENERS | {"yang", "masalahnya", "intinya", "keluhan"}
+_FOCUS_WORDS = _TURNS | _POINT_OPENERS | {phrase[0] for phrase in _POINT_PHRASES}
 _STOP_MUTING = frozenset({"tapi", "tetapi", "melainkan", "namun"})
 
 # Whose person: the noun, then up to ACTOR_SPAN words naming the office or uniform.
@@ -373,11 +377,11 @@ def weigh(
 ) -> tuple[tuple[float, ...], tuple[str, ...]]:
     """Per word: its weight (how much it speaks of the complaint's point) and its actor role."""
     count = len(words)
-    weights = [1.0] * count
-    roles = [""] * count
     if not count:
         return (), ()
-    _focus(words, sentences, weights)
+    point = _point_start(words, sentences)
+    weights = [CONTEXT_WEIGHT] * point + [1.0] * (count - point)
+    roles = [""] * count
     # Only the few trigger words do anything; they are picked out at C speed.
     heads = []
     for index in compress(range(count), map(_TRIGGERS.__contains__, words)):
@@ -408,27 +412,25 @@ def weigh(
     return tuple(weights), tuple(roles)
 
 
-def _focus(words: list[str], sentences: list[int], weights: list[float]) -> None:
-    """Words before the last turn ("tapi", "yang saya keluhkan") in a story of several
-    sentences are context."""
+def _point_start(words: list[str], sentences: list[int]) -> int:
+    """Where the point of a story of several sentences starts: at the last turn ("tapi", "yang
+    saya keluhkan"); the words before it are context. 0 when there is no such turn."""
     if not sentences or sentences[-1] == 0:
-        return  # one sentence: no story to weigh
-    start = None
+        return 0  # one sentence: no story to weigh
+    start = 0
     for index in compress(range(len(words)), map(_FOCUS_WORDS.__contains__, words)):
         word = words[index]
         if word in _TURNS and index > 0:
             start = index
         elif word in _POINT_OPENERS and index > 0 and sentences[index - 1] != sentences[index]:
             start = index  # "Masalahnya, ...", "Mohon ...": a sentence that states the point
-        elif word in ("yang", "masalahnya", "intinya", "keluhan"):
-            for phrase in _POINT_PHRASES:
-                if tuple(words[index : index + len(phrase)]) == phrase:
-                    start = index
-                    break
-    if start is None:
-        return
-    for index in range(start):
-        weights[index] = min(weights[index], CONTEXT_WEIGHT)
+        elif any(
+            tuple(words[index : index + len(phrase)]) == phrase
+            for phrase in _POINT_PHRASES_BY_START.get(tuple(words[index : index + 2]), ())
+            or _POINT_PHRASES_BY_START.get((word,), ())
+        ):
+            start = index
+    return start
 
 
 def _negation(words, clauses, index, weights) -> None:
@@ -726,7 +728,8 @@ def _awaited_from(words, clauses, index, roles, weights) -> None:
     clause = clauses[index]
     first = max(0, index - _PENDING_LOOKAROUND)
     last = min(len(words), index + _PENDING_LOOKAROUND)
-    if not any(
+    # Most windows hold no word of waiting at all: that is seen at C speed first.
+    if _PENDING.isdisjoint(words[first:last]) or not any(
         words[at] in _PENDING and clauses[at] == clause and not _resides(words, at)
         for at in range(first, last)
         if at != index

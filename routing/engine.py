@@ -19,6 +19,7 @@ that involves the head of an OPD goes to the Inspektorat as primary, never to th
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import compress
+from operator import or_
 from types import MappingProxyType
 
 from routing.clauses import ACTOR_SPAN, ACTORS, HEAD_ROLE, UNANSWERED_ROLE
@@ -204,6 +205,8 @@ class _TextIndex:
                     merged.extend(several)
                     merged.sort(key=lambda item: -len(item[0]))
         self.name_starts = frozenset(self.long_names)
+        # The words a keyword or a phrase starts with (stems are looked up in by_stem).
+        self.first_words = frozenset(self.by_word) | frozenset(self.phrases)
         self.local_offices = frozenset(rules.kecamatan_offices.values())
 
 
@@ -514,11 +517,10 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
     )
     covered_to, covering = 0, set()
     acting = any(roles)  # most texts name no actor at all
-    for position, word in enumerate(words):
-        stem = stems[position]
-        if word not in by_word and word not in phrases and stem not in by_stem:
-            continue  # most words: no rule at all
-        role = roles[position]
+    # Most words start no rule at all: the others are picked out at C speed.
+    starts = map(or_, map(index.first_words.__contains__, words), map(by_stem.__contains__, stems))
+    for position in compress(range(count), starts):
+        word, stem, role = words[position], stems[position], roles[position]
         if position in place_words and not role:
             continue
         if word in ACTORS and any(roles[position + 1 : position + _ACTING_SPAN]):

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import chain, compress
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
@@ -289,14 +290,16 @@ _SPELLED_NUMBER = re.compile(
 
 # Re-exported: the weights' meaning is the clause module's (tests and callers import them here).
 LANDMARK_WEIGHT = clauses.LANDMARK_WEIGHT
-# A sentence ends at ". " "!" "?" ";" or a line break (not at the dot inside "10.000"); a
-# clause at ", " ":" "(" ")" or " - ". The tokens of a piece of text between whitespace: words;
-# a run of ".!?;" at its end, or one "!?;" inside it; "," at its end, ":", "(", ")" ("14.00"
-# and "1,5jt" are numbers, not ends).
-_TOKENS = re.compile(r"[a-z0-9]+|[.!?;]+$|[!?;]|,$|[:()]")
-_DASH = " - "
-_CLAUSE_MARKS = frozenset({",", ":", "(", ")", _DASH})
-_MARK_CHARACTERS = frozenset(".!?;\n,:() ")
+# Where a sentence or a clause ends, found in one pass over the whole text. A sentence ends at a
+# run of ".!?;" that ends a piece of text between whitespace (not at the dot inside "10.000" or
+# "14.00"), at "!?;" anywhere, and at a line break; a clause at "," ending a piece (not inside
+# "1,5jt"), at ":", "(" and ")", and at a "-" standing alone (" - "). The pattern opens with a
+# character class it consumes, so the regex engine skips from one such character to the next at
+# C speed, and only there looks behind at which one it was (as ``_AMOUNT`` does).
+_BREAKS = re.compile(
+    r"([.!?;\n,:()-](?:(?<=[.!?;])[.!?;]*(?!\S)|(?<=[!?;\n:()])|(?<=,)(?!\S)|(?<!\S-)(?<=-)(?!\S)))"
+)
+_CLAUSE_MARKS = frozenset({",", ":", "(", ")", "-"})
 
 # Sastrawi's stopword list, minus words that carry meaning in a complaint about a fee or delay.
 _KEEP = frozenset(
@@ -500,29 +503,23 @@ def analyze(text: str) -> Analysis:
 
 
 def _structured_words(folded: str) -> tuple[list[str], list[int], list[int]]:
-    """The words, with the clause and the sentence each one is in (numbered from 0), in one
-    pass of one regular expression over the text (only where a clause ends is noted on the
-    way: the per-word numbers are laid out afterwards, a slice at a time)."""
+    """The words, with the clause and the sentence each one is in (numbered from 0). One regular
+    expression cuts the text where clauses end; the words between are read a piece of text at a
+    time through a cache (``_piece_words``), at C speed; only where a clause ends is noted on the
+    way, and the per-word numbers are laid out afterwards, a slice at a time."""
     words: list[str] = []
     breaks: list[tuple[int, bool]] = []  # (index of the first word after, ends a sentence)
-    extend, normal, marks = words.extend, _normal_word, _MARK_CHARACTERS  # the hot loop's names
-    # Split at whitespace first (at C speed); most pieces are one plain word, and only the
-    # others ("ribu,", "14.00", "lagi.") go through the expression. A line break ends a
-    # sentence as ";" does, and a lone "-" between spaces is the " - " that ends a clause.
-    for piece in folded.replace("\n", " ; ").split():
-        if piece.isalnum() and piece.isascii():
-            extend(normal(piece))
-            continue
-        for token in (_DASH,) if piece == "-" else _TOKENS.findall(piece):
-            if token[0] in marks:
-                ends_sentence = token not in _CLAUSE_MARKS
-                if breaks and breaks[-1][0] == len(words):
-                    if ends_sentence:  # ", ." : the sentence still ends
-                        breaks[-1] = (len(words), True)
-                elif words:
-                    breaks.append((len(words), ends_sentence))
-            else:
-                extend(normal(token))
+    extend, pieces = words.extend, _piece_words
+    parts = _BREAKS.split(folded)  # text, mark, text, mark, ..., text
+    extend(chain.from_iterable(map(pieces, parts[0].split())))
+    for index in range(1, len(parts), 2):
+        ends_sentence = parts[index] not in _CLAUSE_MARKS
+        if breaks and breaks[-1][0] == len(words):
+            if ends_sentence:  # ", ." : marks in a row are one end, and the sentence still ends
+                breaks[-1] = (len(words), True)
+        elif words:  # marks before the first word end nothing
+            breaks.append((len(words), ends_sentence))
+        extend(chain.from_iterable(map(pieces, parts[index + 1].split())))
     clause_of: list[int] = []
     sentence_of: list[int] = []
     start = clause = sentence = 0
@@ -535,30 +532,48 @@ def _structured_words(folded: str) -> tuple[list[str], list[int], list[int]]:
     return words, clause_of, sentence_of
 
 
+@lru_cache(maxsize=200_000)
+def _piece_words(piece: str) -> tuple[str, ...]:
+    """The standard words of one piece of text between whitespace and marks: most are one plain
+    word ("lurahnya"); others hold several ("rp10.000", "kk/ktp", "14.00")."""
+    if piece.isalnum() and piece.isascii():
+        return _normal_word(piece)
+    return tuple(chain.from_iterable(map(_normal_word, _WORD.findall(piece))))
+
+
 def _unify_aligned(words, clause_of, sentence_of):
-    """``_unify_variants`` keeping the clause and sentence numbers aligned."""
-    if not any(
-        tuple(words[position : position + len(variant)]) == variant
-        for position, word in enumerate(words)
-        if word in _VARIANT_FIRSTS
-        for variant, _replacement in _VARIANTS_BY_FIRST[word]
-    ):
-        return words, clause_of, sentence_of  # "ktp" alone is already the unified spelling
-    unified, clauses_out, sentences_out = [], [], []
-    position = 0
-    while position < len(words):
-        for variant, replacement in _VARIANTS_BY_FIRST.get(words[position], ()):
-            if tuple(words[position : position + len(variant)]) == variant:
-                unified.extend(replacement)
-                clauses_out.extend((clause_of[position],) * len(replacement))
-                sentences_out.extend((sentence_of[position],) * len(replacement))
-                position += len(variant)
-                break
-        else:
-            unified.append(words[position])
-            clauses_out.append(clause_of[position])
-            sentences_out.append(sentence_of[position])
-            position += 1
+    """``_unify_variants`` keeping the clause and sentence numbers aligned: the words between
+    the variants found are copied a slice at a time."""
+    unified: list[str] = []
+    clauses_out: list[int] = []
+    sentences_out: list[int] = []
+    done = 0  # words before this are copied or replaced
+    for position in compress(range(len(words)), map(_VARIANT_FIRSTS.__contains__, words)):
+        if position < done:
+            continue  # inside a variant already replaced
+        found = next(
+            (
+                (variant, replacement)
+                for variant, replacement in _VARIANTS_BY_FIRST[words[position]]
+                if tuple(words[position : position + len(variant)]) == variant
+            ),
+            None,
+        )
+        if found is None:
+            continue  # "ktp" alone is already the unified spelling
+        variant, replacement = found
+        unified += words[done:position]
+        clauses_out += clause_of[done:position]
+        sentences_out += sentence_of[done:position]
+        unified += replacement
+        clauses_out += (clause_of[position],) * len(replacement)
+        sentences_out += (sentence_of[position],) * len(replacement)
+        done = position + len(variant)
+    if not done:
+        return words, clause_of, sentence_of
+    unified += words[done:]
+    clauses_out += clause_of[done:]
+    sentences_out += sentence_of[done:]
     return unified, clauses_out, sentences_out
 
 

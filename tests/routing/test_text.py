@@ -400,6 +400,10 @@ def test_an_actor_who_did_nothing_is_not_marked():
         ("jam 14.00 bayar 1,5jt jadi-jadi", [0] * 8, [0] * 8),
         # a dash at the very start or end leaves the numbering alone
         ("- satu dua -", [0, 0], [0, 0]),
+        # marks inside a piece of text: "," ends nothing there, "(" ")" ";" do; ") ;" is one end
+        ("bayar rp10.000,lalu (rp5rb);selesai", [0, 0, 0, 0, 1, 2], [0, 0, 0, 0, 0, 1]),
+        # an ellipsis and blank lines end one sentence; a "-" between spaces ends a clause
+        ("Sudah 2 minggu...\n\nTolong - segera!!", [0, 0, 0, 1, 2], [0, 0, 0, 1, 1]),
     ],
 )
 def test_sentences_and_clauses_end_where_the_punctuation_says(text, clauses, sentences):
