@@ -205,6 +205,13 @@ class _TextIndex:
                     merged.extend(several)
                     merged.sort(key=lambda item: -len(item[0]))
         self.name_starts = frozenset(self.long_names)
+        # Each rule's target as ``_resolve`` gives it, where that does not depend on the place
+        # (most: an office, or a service an office provides).
+        self.fixed_targets = {
+            target: _resolve(target, rules, ("", ""))
+            for target in self.office_of
+            if self.office_of[target] != LOCAL_OFFICE
+        }
         # The words a keyword or a phrase starts with (stems are looked up in by_stem).
         self.first_words = frozenset(self.by_word) | frozenset(self.phrases)
         self.local_offices = frozenset(rules.kecamatan_offices.values())
@@ -385,9 +392,10 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
     labels: dict[str, list[tuple[float, str]]] = {}
     services: dict[str, dict[str, float]] = {}
     actors: dict[str, tuple[float, str]] = {}  # target -> (score, actor noun)
+    fixed_targets = index.fixed_targets
     mentions: dict[str, tuple[float, str]] = {}  # target -> strongest muted mention
     for score, rule, role, weight in hits.values():
-        target, service = _resolve(rule.target, rules, place)
+        target, service = fixed_targets.get(rule.target) or _resolve(rule.target, rules, place)
         if weight < MENTION_ONLY and rule.weight > mentions.get(target, (0.0, ""))[0]:
             mentions[target] = (rule.weight, rule.label)
         if score <= 0:

@@ -353,16 +353,39 @@ class Analysis:
         return extract_amounts(self.folded)
 
 
+class _Memo(dict):
+    """A one-argument function's results by argument, emptied when it holds ``size`` of them
+    (so a flood of new words cannot grow it without end). A hit is one dict lookup, at C speed
+    when mapped over the words (``memo.__getitem__``); ``functools.lru_cache`` also reorders its
+    list on every hit, and a text's words are looked up several times each."""
+
+    def __init__(self, function, size: int = 200_000):
+        super().__init__()
+        self.function, self.size = function, size
+
+    def __missing__(self, key):
+        if len(self) >= self.size:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
+
+    __call__ = dict.__getitem__
+    cache_clear = dict.clear
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
     return StemmerFactory().create_stemmer()
 
 
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
+def _stem(word: str) -> str:
     if word in STOPWORDS or word.isdigit():
         return ""
     return _stemmer().stem(word) or word
+
+
+# A word's stem (Sastrawi), "" for a stopword or a number.
+stem = _Memo(_stem)
 
 
 def fold(text: str) -> str:
@@ -454,12 +477,11 @@ def words_of(text: str) -> list[str]:
 def _words(folded: str) -> list[str]:
     words: list[str] = []
     for raw in _WORD.findall(folded):
-        words.extend(_normal_word(raw))
+        words.extend(_normal_word[raw])
     return _unify_variants(words)
 
 
-@lru_cache(maxsize=200_000)
-def _normal_word(word: str) -> tuple[str, ...]:
+def _normalise_word(word: str) -> tuple[str, ...]:
     """One typed word as standard words: repeated letters cut, "jadi2" and "-nya" handled,
     slang expanded ("gk" -> "tidak", "dll" -> "dan lain lain")."""
     word = _REPEATS.sub(r"\1", word)
@@ -470,6 +492,9 @@ def _normal_word(word: str) -> tuple[str, ...]:
     elif len(word) > 5 and word.endswith("nyo") and word not in _NYO_ROOTS:
         word = word[:-3]
     return tuple(SLANG.get(word, word).split())
+
+
+_normal_word = _Memo(_normalise_word)
 
 
 def _unify_variants(words: list[str]) -> list[str]:
@@ -495,7 +520,7 @@ def analyze(text: str) -> Analysis:
     weights, roles = clauses.weigh(words, clause_of, sentence_of)
     return Analysis(
         words=tuple(words),
-        stems=tuple(map(stem, words)),
+        stems=tuple(map(stem.__getitem__, words)),
         weights=weights,
         roles=roles,
         folded=folded,
@@ -509,7 +534,7 @@ def _structured_words(folded: str) -> tuple[list[str], list[int], list[int]]:
     way, and the per-word numbers are laid out afterwards, a slice at a time."""
     words: list[str] = []
     breaks: list[tuple[int, bool]] = []  # (index of the first word after, ends a sentence)
-    extend, pieces = words.extend, _piece_words
+    extend, pieces = words.extend, _piece_words.__getitem__
     parts = _BREAKS.split(folded)  # text, mark, text, mark, ..., text
     extend(chain.from_iterable(map(pieces, parts[0].split())))
     for index in range(1, len(parts), 2):
@@ -532,13 +557,15 @@ def _structured_words(folded: str) -> tuple[list[str], list[int], list[int]]:
     return words, clause_of, sentence_of
 
 
-@lru_cache(maxsize=200_000)
-def _piece_words(piece: str) -> tuple[str, ...]:
+def _read_piece(piece: str) -> tuple[str, ...]:
     """The standard words of one piece of text between whitespace and marks: most are one plain
     word ("lurahnya"); others hold several ("rp10.000", "kk/ktp", "14.00")."""
     if piece.isalnum() and piece.isascii():
-        return _normal_word(piece)
-    return tuple(chain.from_iterable(map(_normal_word, _WORD.findall(piece))))
+        return _normal_word[piece]
+    return tuple(chain.from_iterable(map(_normal_word.__getitem__, _WORD.findall(piece))))
+
+
+_piece_words = _Memo(_read_piece)
 
 
 def _unify_aligned(words, clause_of, sentence_of):
