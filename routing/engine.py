@@ -677,18 +677,16 @@ def _place(facts: Facts, rules: Rules, index: _TextIndex) -> tuple[tuple[str, st
     )
     if _PLACE_CUES.isdisjoint(words):
         return (found or ("", "")), frozenset(muted)  # most texts: no place named
-    for position, word in enumerate(words[:-1]):
-        name = position + 1
+    for position in compress(range(len(words) - 1), map(_PLACE_CUES.__contains__, words)):
+        word, name = words[position], position + 1
         if words[name] in _AREA_WORDS and name + 1 < len(words):
             name += 1  # "kantor camat daerah selebar"
         if word in _KELURAHAN_CUES:
             code = _name_at(words, name, index.kelurahan_names)
             place = (code, rules.areas[code].kecamatan) if code else None
-        elif word in _KECAMATAN_CUES:
+        else:  # a kecamatan's cue
             code = _name_at(words, name, index.kecamatan_names)
             place = ("", code) if code else None
-        else:
-            continue
         if place is None:
             continue
         if word in _PLACE_ONLY_CUES:
