@@ -16,7 +16,7 @@ Then the oversight rules: e.g. ``pungli`` -> the Inspektorat gets an oversight c
 that involves the head of an OPD goes to the Inspektorat as primary, never to that OPD.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import compress
 from operator import or_
@@ -150,6 +150,10 @@ class Rules:
     # The learned model (``routing.learning.Model``), asked where the rules are below its
     # ``sure`` confidence; None: the rules decide alone.
     model: object | None = None
+    # How the text analysis reads a place name (``routing.text.words_of``), so a name is looked
+    # for as the complaint's words are after normalisation ("Koto Baru" is read "kota baru"
+    # there); None: lower case, split at spaces and hyphens.
+    read_name: Callable[[str], Sequence[str]] | None = None
 
     def __post_init__(self):
         for name in ("opds", "services", "areas", "kecamatan_names", "kecamatan_offices"):
@@ -191,10 +195,11 @@ class _TextIndex:
             else:
                 self.by_word.setdefault(rule.terms[0], []).append(rule)
         # "kelurahan sawah lebar", "camat selebar": place names only count after such a cue.
+        read = rules.read_name or _plain_words
         self.kelurahan_names = _names_by_first_word(
-            {area.code: area.name for area in rules.areas.values()}
+            {area.code: area.name for area in rules.areas.values()}, read
         )
-        self.kecamatan_names = _names_by_first_word(dict(rules.kecamatan_names))
+        self.kecamatan_names = _names_by_first_word(dict(rules.kecamatan_names), read)
         # Names of several words, kelurahan and kecamatan alike, by their first word.
         self.long_names: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for names in (self.kelurahan_names, self.kecamatan_names):
@@ -217,10 +222,16 @@ class _TextIndex:
         self.local_offices = frozenset(rules.kecamatan_offices.values())
 
 
-def _names_by_first_word(names: Mapping[str, str]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+def _plain_words(name: str) -> list[str]:
+    return name.lower().replace("-", " ").split()
+
+
+def _names_by_first_word(
+    names: Mapping[str, str], read: Callable[[str], Sequence[str]]
+) -> dict[str, list[tuple[tuple[str, ...], str]]]:
     index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for code, name in names.items():
-        words = tuple(name.lower().replace("-", " ").split())
+        words = tuple(read(name))
         if words:
             index.setdefault(words[0], []).append((words, code))
     for candidates in index.values():

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from routing import engine, learning
 from routing.duties import duty_rules
 from routing.models import Kecamatan, Kelurahan, Opd, OversightRule, Service, TextRule
-from routing.text import Analysis, analyze, analyze_pattern
+from routing.text import Analysis, analyze, analyze_pattern, words_of
 
 
 def service_list_public() -> QuerySet[Service]:
@@ -101,6 +101,7 @@ def _rules_build() -> engine.Rules:
         ],
         threshold=settings.PORTAL_ROUTING_THRESHOLD,
         model=learning.model_load(),
+        read_name=words_of,
     )
 
 

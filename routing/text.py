@@ -165,28 +165,15 @@ SLANG = {
     "mintain": "minta",
     "dimintak": "diminta",
     "gratisan": "gratis",
-    # Bengkulu Malay: final -o for -a, dak/idak for "tidak", "kami" said for "I".
-    "apo": "apa",
-    "tigo": "tiga",
-    "kato": "kata",
-    "katonyo": "kata",
-    "samo": "sama",
-    "duo": "dua",
-    "limo": "lima",
-    "ado": "ada",
-    "lamo": "lama",
-    "mano": "mana",
-    "dimano": "dimana",
-    "kemano": "kemana",
-    "siapo": "siapa",
+    # Bengkulu Malay: final -o for -a (``_malay_a`` finds most: "tigo", "diminto", "ditanyo";
+    # these are the ones it cannot), dak/idak for "tidak", "kami" said for "I".
+    "apo": "apa",  # "apo" is also a word of its own
     "sapo": "siapa",
     "ngapo": "kenapa",
     "cakmano": "bagaimana",
-    "caro": "cara",
-    "biayo": "biaya",
-    "dio": "dia",
     "galo": "semua",
-    "pulo": "pula",
+    "siko": "sini",
+    "betanya": "bertanya",
     # "lah"/"la"/"alah" before a state or a time: "already" ("akta la jadi", "lah tigo minggu")
     "lah": "sudah",
     "alah": "sudah",
@@ -238,10 +225,8 @@ _VARIANT_FIRSTS = frozenset(_VARIANTS_BY_FIRST)
 
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _WORD = re.compile(r"[a-z0-9]+")
-# Words that end in "nya" without it being a suffix.
-_NYA_ROOTS = frozenset({"bertanya", "menanya", "ditanya", "punyanya", "sesungguhnya"})
-# Bengkulu Malay writes the possessive "-nya" as "-nyo" ("uangnyo", "kantornyo").
-_NYO_ROOTS = frozenset({"menyo"})
+# Words that end in "nya" without it being a suffix ("betanya": Bengkulu's "bertanya").
+_NYA_ROOTS = frozenset({"bertanya", "betanya", "menanya", "ditanya", "punyanya", "sesungguhnya"})
 
 # Amounts: "Rp 10.000", "rp10rb", "10rb", "10 ribu", "10k", "1,5jt", "2 juta", "10.000".
 _MULTIPLIERS = {
@@ -483,15 +468,30 @@ def _words(folded: str) -> list[str]:
 
 def _normalise_word(word: str) -> tuple[str, ...]:
     """One typed word as standard words: repeated letters cut, "jadi2" and "-nya" handled,
-    slang expanded ("gk" -> "tidak", "dll" -> "dan lain lain")."""
+    Bengkulu's final -o read as -a, slang expanded ("gk" -> "tidak", "dll" -> "dan lain
+    lain")."""
     word = _REPEATS.sub(r"\1", word)
+    if len(word) > 5 and word.endswith("nyo"):
+        word = word[:-1] + "a"  # Bengkulu's "uangnyo", "ditanyo": the "-nya" below decides
     if len(word) > 3 and word[-1] == "2" and word[:-1].isalpha():
         word = word[:-1]  # "jadi2" is "jadi-jadi"
     elif len(word) > 5 and word.endswith("nya") and word not in _NYA_ROOTS:
         word = word[:-3]  # "karcisnya", "lurahnya": the possessive says nothing of the topic
-    elif len(word) > 5 and word.endswith("nyo") and word not in _NYO_ROOTS:
-        word = word[:-3]
+    word = _malay_a(word)
     return tuple(SLANG.get(word, word).split())
+
+
+def _malay_a(word: str) -> str:
+    """Bengkulu Malay's final -o for -a ("diminto", "tanyo", "kerjo", "keluargo"): the -a
+    form, where only it is a word the stemmer's dictionary knows ("toko", "foto" stay)."""
+    if len(word) < 3 or word[-1] != "o" or word in SLANG:
+        return word
+    stemmer = _stemmer()
+    known = stemmer.delegatedStemmer.dictionary.contains
+    if known(stemmer.stem(word)):
+        return word
+    as_a = word[:-1] + "a"
+    return as_a if as_a in SLANG or known(stemmer.stem(as_a)) else word
 
 
 _normal_word = _Memo(_normalise_word)

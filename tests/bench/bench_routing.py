@@ -32,7 +32,7 @@ def rules_from_files(threshold: float):
     of a fresh load are active; a text rule's id is its row index)."""
     from routing import engine, learning
     from routing.duties import duty_rules
-    from routing.text import analyze_pattern
+    from routing.text import analyze_pattern, words_of
 
     directory = json.loads(DIRECTORY.read_text(encoding="utf-8"))
     rules = json.loads(RULES.read_text(encoding="utf-8"))
@@ -82,6 +82,7 @@ def rules_from_files(threshold: float):
         ],
         threshold=threshold,
         model=learning.model_load(),
+        read_name=words_of,
     )
 
 

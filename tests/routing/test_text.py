@@ -310,10 +310,25 @@ def test_a_pattern_matches_the_analysed_text():
         ("bgt", ["banget"]),
         ("uangnyo", ["uang"]),
         ("dakdo", ["tidak", "ada"]),
+        # final -o for -a wherever the -a form is a word: no list to keep up
+        ("minto", ["minta"]),
+        ("diminto", ["diminta"]),
+        ("dimintonyo", ["diminta"]),
+        ("kerjo", ["kerja"]),
+        ("keluargo", ["keluarga"]),
+        ("ditanyo", ["ditanya"]),  # "-nyo" that is no possessive
+        ("betanyo", ["bertanya"]),
+        ("nanyo", ["tanya"]),  # the -a form is itself chat spelling
+        ("siko", ["sini"]),
     ],
 )
 def test_dialect_and_chat_spelling_become_standard_words(typed, standard):
     assert words_of(typed) == standard
+
+
+@pytest.mark.parametrize("word", ["toko", "foto", "radio", "video", "kilo", "joko"])
+def test_words_that_end_in_o_of_their_own_keep_it(word):
+    assert words_of(word) == [word]
 
 
 def test_a_dialect_sentence_without_punctuation_reads_as_indonesian():

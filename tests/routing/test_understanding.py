@@ -8,11 +8,13 @@ spelling. And the explanation: it names the actor and the decisive words, and wh
 mentioned.
 """
 
+from dataclasses import replace
+
 import pytest
 
 from routing import clauses, engine, learning
 from routing.duties import LOCAL, duties
-from routing.text import analyze
+from routing.text import analyze, words_of
 from tests.bench.bench_routing import rules_from_files
 
 pytestmark = pytest.mark.embedded_only
@@ -426,6 +428,18 @@ def test_a_kecamatan_office_is_reached_through_the_place():
     assert decision.opd == "KEC-SELEBAR", decision.reason
 
 
+def test_a_place_name_is_read_as_the_complaint_s_words_are():
+    # "Koto" (a name in many regions) is read "kota" in a complaint, like Bengkulu's "tigo".
+    sawah_lebar = next(area for area in RULES.areas.values() if area.name == "Sawah Lebar")
+    koto_baru = engine.Area(code="99.99.99.9999", name="Koto Baru", kecamatan=sawah_lebar.kecamatan)
+    rules = replace(RULES, areas={**RULES.areas, koto_baru.code: koto_baru})
+    text = "surat keterangan ahli waris di kelurahan koto baru tidak diproses"
+    decision = decide(text, "delay", rules=rules)
+    assert decision.opd == "KEC-RATU-AGUNG", decision.reason
+    # read as typed, the name would not be found: the place is missing
+    assert decide(text, "delay", rules=replace(rules, read_name=None)).opd is None
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -506,6 +520,34 @@ def test_the_rules_know_what_citizens_call_an_office_s_service(text, category, e
 def test_dialect_and_chat_spelling_route_like_standard_indonesian(text, category, expected):
     decision = decide(text, category)
     assert decision.opd == expected, decision.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected", "said"),
+    [
+        # "diminto" is "diminta": the parking attendant is the one who asked
+        (
+            "jukir di depan kantor bapenda minto duo ribu dak ado karcisnyo",
+            "pungli",
+            "DISHUB",
+            "Jukir Dinas Perhubungan meminta uang",
+        ),
+        # "keluargo", "betanyo", "kato": the rules read it as they read Indonesian
+        (
+            "keluargo kami la tigo bulan nunggu akta kematian di capil, la betanyo ke kelurahan "
+            "kato nyo tunggu bae",
+            "delay",
+            "DUKCAPIL",
+            "'akta kematian'",
+        ),
+    ],
+)
+def test_dialect_verbs_decide_as_their_indonesian_do(text, category, expected, said):
+    decision = decide(text, category)
+    indonesian = decide(" ".join(words_of(text)), category)
+    assert (decision.opd, decision.rule) == (expected, engine.RULE_TEXT), decision.reason
+    assert said in decision.reason
+    assert decision.reason == indonesian.reason
 
 
 # --- What no office of the city can take ----------------------------------------------------------
