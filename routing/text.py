@@ -463,7 +463,7 @@ def _words(folded: str) -> list[str]:
     words: list[str] = []
     for raw in _WORD.findall(folded):
         words.extend(_normal_word[raw])
-    return _unify_variants(words)
+    return _unify_aligned(words)[0]
 
 
 def _normalise_word(word: str) -> tuple[str, ...]:
@@ -495,23 +495,6 @@ def _malay_a(word: str) -> str:
 
 
 _normal_word = _Memo(_normalise_word)
-
-
-def _unify_variants(words: list[str]) -> list[str]:
-    if not any(word in _VARIANTS_BY_FIRST for word in words):
-        return words
-    unified: list[str] = []
-    position = 0
-    while position < len(words):
-        for variant, replacement in _VARIANTS_BY_FIRST.get(words[position], ()):
-            if tuple(words[position : position + len(variant)]) == variant:
-                unified.extend(replacement)
-                position += len(variant)
-                break
-        else:
-            unified.append(words[position])
-            position += 1
-    return unified
 
 
 def analyze(text: str) -> Analysis:
@@ -568,12 +551,12 @@ def _read_piece(piece: str) -> tuple[str, ...]:
 _piece_words = _Memo(_read_piece)
 
 
-def _unify_aligned(words, clause_of, sentence_of):
-    """``_unify_variants`` keeping the clause and sentence numbers aligned: the words between
-    the variants found are copied a slice at a time."""
+def _unify_aligned(words: list[str], *aligned: list[int]) -> tuple[list, ...]:
+    """Spelling variants unified ("kartu keluarga" -> "kk"), with lists aligned to the words
+    (the clause and sentence numbers) kept aligned: the words between the variants found are
+    copied a slice at a time."""
     unified: list[str] = []
-    clauses_out: list[int] = []
-    sentences_out: list[int] = []
+    aligned_out: list[list[int]] = [[] for _values in aligned]
     done = 0  # words before this are copied or replaced
     for position in compress(range(len(words)), map(_VARIANT_FIRSTS.__contains__, words)):
         if position < done:
@@ -590,18 +573,17 @@ def _unify_aligned(words, clause_of, sentence_of):
             continue  # "ktp" alone is already the unified spelling
         variant, replacement = found
         unified += words[done:position]
-        clauses_out += clause_of[done:position]
-        sentences_out += sentence_of[done:position]
         unified += replacement
-        clauses_out += (clause_of[position],) * len(replacement)
-        sentences_out += (sentence_of[position],) * len(replacement)
+        for out, values in zip(aligned_out, aligned, strict=True):
+            out += values[done:position]
+            out += (values[position],) * len(replacement)
         done = position + len(variant)
     if not done:
-        return words, clause_of, sentence_of
+        return (words, *aligned)
     unified += words[done:]
-    clauses_out += clause_of[done:]
-    sentences_out += sentence_of[done:]
-    return unified, clauses_out, sentences_out
+    for out, values in zip(aligned_out, aligned, strict=True):
+        out += values[done:]
+    return (unified, *aligned_out)
 
 
 def analyze_pattern(kind: str, pattern: str) -> tuple[str, ...]:
