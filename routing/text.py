@@ -217,6 +217,13 @@ _VARIANTS = {
     ("ujikir",): ("uji", "kir"),
     ("keur",): ("uji", "kir"),
     ("ppdb",): ("spmb",),
+    # "smp skrg", "sd skrg": chat spelling of "sampai (dengan) sekarang", not a school
+    ("smp", "sekarang"): ("sampai", "sekarang"),
+    ("smp", "kini"): ("sampai", "kini"),
+    ("smp", "saat"): ("sampai", "saat"),
+    ("sd", "sekarang"): ("sampai", "sekarang"),
+    ("sd", "kini"): ("sampai", "kini"),
+    ("sd", "saat"): ("sampai", "saat"),
 }
 _VARIANTS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _words_from, _words_to in sorted(_VARIANTS.items(), key=lambda item: -len(item[0])):

@@ -320,6 +320,10 @@ def test_a_pattern_matches_the_analysed_text():
         ("betanyo", ["bertanya"]),
         ("nanyo", ["tanya"]),  # the -a form is itself chat spelling
         ("siko", ["sini"]),
+        # "smp"/"sd" before "now" are "sampai (dengan)", elsewhere the schools
+        ("smp skrg", ["sampai", "sekarang"]),
+        ("sd saat ini", ["sampai", "saat", "ini"]),
+        ("smp negeri 3", ["smp", "negeri", "3"]),
     ],
 )
 def test_dialect_and_chat_spelling_become_standard_words(typed, standard):

@@ -562,6 +562,12 @@ def test_dialect_verbs_decide_as_their_indonesian_do(text, category, expected, s
             "dijawab",
             "delay",
         ),
+        # ... in chat spelling: "smp skrg" is "sampai sekarang", no junior high school
+        (
+            "ukt anak sy di unib slh golongan, udh ngajuin banding dr awal semester smp skrg blm "
+            "ada jwbn",
+            "delay",
+        ),
         ("sinyal telkomsel hilang terus, tiap lapor disuruh bayar 100rb buat teknisi", "pungli"),
         # a private hospital, a provincial special-needs school
         ("rumah sakit swasta menahan bayi kami karena tagihan belum lunas", "delay"),
