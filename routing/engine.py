@@ -468,9 +468,13 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
             and confidence < (_LOCAL_SURE if best in index.local_offices else model.sure)
         )
     ):
-        # Where an actor's office decided, who did it is not the model's to overrule.
+        # Where an actor's office decided, who did it is not the model's to overrule; where the
+        # rules named a body outside the city ("telkomsel", "samsat"), only an office the words
+        # also point to can overrule them, not the model's guess alone.
         blended = _match_model(facts, rules, evidence)
-        if blended is not None:
+        if blended is not None and (
+            best != OUTSIDE or blended.opd is None or blended.opd in scores
+        ):
             return blended
     matched = tuple(label for _score, label in sorted(labels[best], key=lambda item: -item[0]))
     service = max(services[best], key=services[best].get) if best in services else None

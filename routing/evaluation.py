@@ -107,9 +107,22 @@ def cases_read(path: Path, split: str | None = None) -> list[Case]:
 def training_read(path: Path) -> list[tuple[str, str]]:
     """(text, office code) of every example in a training file: lines of
     ``{"text", "category", "opd", "why"}``."""
+    return [(case.text, case.expected) for case in training_cases(path)]
+
+
+def training_cases(path: Path) -> list[Case]:
+    """A training file's examples as cases (for cross-validation), numbered by line."""
     with open(path, encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle if line.strip()]
-    return [(row["text"], row["opd"]) for row in rows]
+    return [
+        Case(
+            id=f"{path.name}:{number}",
+            category=row["category"],
+            text=row["text"],
+            expected=row["opd"],
+        )
+        for number, row in enumerate(rows, start=1)
+    ]
 
 
 def case_decide(case: Case, rules: engine.Rules) -> engine.Decision:

@@ -243,6 +243,31 @@ def test_routing_train_learns_from_a_training_set(directory, tmp_path):
     assert trained_on.startswith(f"{count + 7} examples")
 
 
+@pytest.mark.django_db
+def test_routing_train_cross_validates_on_folds_it_did_not_learn_from(directory, tmp_path):
+    # Six dev cases of made-up words, all the same office: a model trained on the other folds
+    # gets each right; nothing is written.
+    model = tmp_path / "model.json"
+    sets = str(labelled_set(tmp_path / "a.jsonl", "DLH"))
+    output = train("--output", str(model), "--sets", sets, "--training", "--cross-validate")
+    assert output.strip() == (
+        "5-fold cross-validation over 6 complaints (dev halves and training sets): 6 right (100.0%)"
+    )
+    assert not model.exists()
+    # The same words labelled with two offices: no fold can get both right.
+    training = tmp_path / "training_complaints.jsonl"
+    rows = [
+        {"text": f"{UNKNOWN} {n}", "category": "delay", "opd": "PUPR", "why": "contradiction"}
+        for n in range(6)
+    ]
+    training.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    output = train("--sets", sets, "--training", str(training), "--cross-validate")
+    right = int(output.split(": ")[1].split(" right")[0])
+    assert "over 12 complaints" in output
+    # each fold gives the same words one answer: at most its larger label's cases (2+2+1+1+1)
+    assert right <= 7
+
+
 def test_the_training_sets_name_offices_of_the_directory():
     from routing.evaluation import TRAINING_SETS, training_read
 

@@ -870,24 +870,44 @@ def test_an_actor_named_after_the_deed_answers(text, expected):
     assert decide(text).opd == expected
 
 
-def test_the_model_does_not_overrule_the_office_of_the_actor():
-    # A model (consulted at any confidence) that has learned "dinkes" and "puskesmas" mean
-    # Dinas Kesehatan: the rules found whose person asked for the money, and that decides.
-    model = learning.Model.from_data(
+def sure_model(office: str, other: str, words: tuple[str, ...]) -> learning.Model:
+    """A model consulted at any confidence that has learned ``words`` mean ``office``."""
+    return learning.Model.from_data(
         {
             "format": learning.FORMAT,
-            "classes": ["DINKES", "DISHUB"],
+            "classes": [office, other],
             "bias": [0.0, 0.0],
-            "weights": {"dinkes": [[0, 9.0]], "puskesmas": [[0, 9.0]]},
+            "weights": {word: [[0, 9.0]] for word in words},
             "blend": 0.1,
             "sure": 1.1,
             "threshold": 0.0,
             "threshold_alone": 0.0,
         }
     )
+
+
+def test_the_model_does_not_overrule_the_office_of_the_actor():
+    # The model has learned "dinkes" and "puskesmas" mean Dinas Kesehatan: the rules found
+    # whose person asked for the money, and that decides.
+    model = sure_model("DINKES", "DISHUB", ("dinkes", "puskesmas"))
     text = "di depan puskesmas dekat kantor dinkes, petugas dishub minta 10rb parkir motor"
 
     assert decide(text, rules=RULES.with_model(model)).opd == "DISHUB"
+
+
+def test_the_model_alone_does_not_overrule_a_body_outside_the_city():
+    # The model has learned "sinyal" and "menara" mean the communications office: where the
+    # rules named a body outside the city, the model may move the complaint only to an office
+    # the words also point to.
+    model = sure_model("DISKOMINFO", "triage", ("sinyal", "menara"))
+    rules = RULES.with_model(model)
+    outside = "sinyal telkomsel hilang terus, tiap lapor disuruh bayar 100rb buat teknisi"
+    assert "bukan kewenangan" in decide(outside, rules=RULES_ALONE).reason
+    assert decide(outside, rules=rules).opd is None
+    # ... and where the words also name the office's own work, the blend may still move it
+    shared = "sinyal telkomsel dan indihome hilang sejak menara dibongkar, wifi publik juga mati"
+    assert "bukan kewenangan" in decide(shared, rules=RULES_ALONE).reason
+    assert decide(shared, rules=rules).opd == "DISKOMINFO"
 
 
 def test_what_the_actor_said_is_not_whose_person_it_was():
