@@ -436,8 +436,10 @@ def test_a_place_name_is_read_as_the_complaint_s_words_are():
     text = "surat keterangan ahli waris di kelurahan koto baru tidak diproses"
     decision = decide(text, "delay", rules=rules)
     assert decision.opd == "KEC-RATU-AGUNG", decision.reason
-    # read as typed, the name would not be found: the place is missing
-    assert decide(text, "delay", rules=replace(rules, read_name=None)).opd is None
+    # read as typed, the name would not be found: the rules miss the place
+    unread = decide(text, "delay", rules=replace(rules, read_name=None, model=None))
+    assert "tempatnya tidak disebut" in unread.reason
+    assert "tempatnya" not in decide(text, "delay", rules=rules.with_model(None)).reason
 
 
 @pytest.mark.parametrize(
