@@ -488,6 +488,9 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
             "DISPAR",
         ),
         ("kurasi produk umkm untuk galeri kota dipungut biaya foto katalog", "pungli", "DISKOPUKM"),
+        # street lights are road equipment, the transport office's (UU 23/2014, Perhubungan)
+        ("lampu jalan di gang kami mati sudah sebulan, malam gelap sekali", "delay", "DISHUB"),
+        ("pju di depan sd mati dua minggu", "delay", "DISHUB"),
     ],
 )
 def test_the_rules_know_what_citizens_call_an_office_s_service(text, category, expected):
