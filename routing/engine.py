@@ -568,8 +568,13 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
                 ]
                 if said:
                     if position >= covered_to:
-                        covering = {office_of[rule.target] for rule in said}
-                        covered_to = position + max(len(rule.terms) for rule in said)
+                        # The longest phrase said here is the one meant: "rumah sakit swasta"
+                        # is no "rumah sakit" of the city.
+                        longest = max(len(rule.terms) for rule in said)
+                        covering = {
+                            office_of[rule.target] for rule in said if len(rule.terms) == longest
+                        }
+                        covered_to = position + longest
                     candidates = [*candidates, *said]
         # A word inside a phrase that names an office says nothing of another office: "surat
         # keterangan usaha" is the kelurahan's paper, not the cooperatives office's "usaha";

@@ -337,12 +337,19 @@ def test_the_use_of_a_paper_is_weighed_down_only_after_a_paper():
             "DPMPTSP",
             "bangunan gedung",
         ),
+        # the longest phrase said at a place is the one meant: a private hospital is no
+        # "rumah sakit" of the city
+        (
+            "rumah sakit swasta di dekat rumah menolak pasien bpjs katanya kamar penuh",
+            None,
+            "rumah sakit",
+        ),
     ],
 )
 def test_a_word_inside_a_phrase_of_one_office_names_no_other(text, expected, not_said):
     decision = decide(text, "delay", rules=RULES_ALONE)
     assert decision.opd == expected
-    assert f"'{not_said}'" not in decision.reason
+    assert f"'{not_said}'" not in decision.reason and not_said not in decision.matched
 
 
 def test_the_words_of_one_office_inside_its_phrase_still_add_up():
