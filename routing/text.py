@@ -224,6 +224,11 @@ _VARIANTS = {
     ("sd", "sekarang"): ("sampai", "sekarang"),
     ("sd", "kini"): ("sampai", "kini"),
     ("sd", "saat"): ("sampai", "saat"),
+    # "oknum pake seragam": the uniform an actor wears, not the school's uniforms
+    ("pakai", "seragam"): ("berseragam",),
+    ("pake", "seragam"): ("berseragam",),
+    ("memakai", "seragam"): ("berseragam",),
+    ("make", "seragam"): ("berseragam",),
 }
 _VARIANTS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 for _words_from, _words_to in sorted(_VARIANTS.items(), key=lambda item: -len(item[0])):

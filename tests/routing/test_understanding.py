@@ -228,6 +228,20 @@ def test_an_actor_without_a_deed_does_not_decide():
     assert decision.opd == "DISHUB"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a uniform no office is named with: the coordinator, not the school uniforms' office
+        ("sy dipalak oknum pake seragam, gk tau dr instansi mana. minta 50rb", None),
+        ("orang pakai seragam dishub minta 20rb ke sopir truk", "DISHUB"),
+    ],
+)
+def test_a_uniform_worn_is_the_actor_s_not_the_school_s(text, expected):
+    decision = decide(text, rules=RULES_ALONE)
+    assert decision.opd == expected, decision.reason
+    assert "seragam" not in decision.matched
+
+
 # --- Negation and redirection --------------------------------------------------------------------
 
 
@@ -503,6 +517,17 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
 def test_the_rules_know_what_citizens_call_an_office_s_service(text, category, expected):
     decision = decide(text, category, rules=RULES_ALONE)
     assert decision.opd == expected, decision.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["wajib beli seragam 500rb di koperasi sekolah", "koperasi sekolah jual seragam 450rb, wajib"],
+)
+def test_the_school_s_own_cooperative_is_the_school_s(text):
+    # with the model too: alone, "koperasi" pulls towards the cooperatives office
+    decision = decide(text)
+    assert decision.opd == "DIKBUD", decision.reason
+    assert decision.matched[0] == "koperasi sekolah"
 
 
 # --- Bengkulu Malay and chat spelling ------------------------------------------------------------
