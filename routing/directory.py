@@ -6,7 +6,9 @@ read in its own text (``fee_confirmed``, ``time_confirmed``); ``null`` stays unk
 Directory rows are matched by their code; existing rows are left as an admin edited them unless
 ``update=True`` asks to overwrite them with the fixture's figures. The routing rules are seeded
 once, into an empty rule table, so that rules an admin deleted stay deleted; ``update=True`` adds
-the missing default rules and resets the default weights.
+the missing default rules, resets the default weights and switches off the defaults of earlier
+releases that the rules file retires (``retired_text``): a default that was wrong is no longer
+left to compete with its correction.
 """
 
 import json
@@ -108,15 +110,7 @@ def rules_load(*, data: dict, update: bool = False) -> LoadReport:
         report.created += created
         report.unchanged += not created
     for row in data["text"]:
-        key = {
-            "kind": row["kind"],
-            "pattern": row["pattern"],
-            "target": row["target"],
-            "opd": opds[row["opd"]] if row.get("opd") else None,
-            "service": services[row["service"]] if row.get("service") else None,
-            "category": row.get("category", ""),
-            "kecamatan": None,
-        }
+        key = _text_rule_key(row, opds, services)
         rule, created = TextRule.objects.get_or_create(**key, defaults={"weight": row["weight"]})
         if created:
             report.created += 1
@@ -126,4 +120,25 @@ def rules_load(*, data: dict, update: bool = False) -> LoadReport:
             report.updated += 1
         else:
             report.unchanged += 1
+    for row in data.get("retired_text", ()):
+        if row.get("opd", "") not in (*opds, "") or row.get("service", "") not in (*services, ""):
+            continue  # an office or service this installation never had: no such rule either
+        retired = TextRule.objects.filter(**_text_rule_key(row, opds, services), is_active=True)
+        for rule in retired:
+            rule.is_active = False
+            rule.save(update_fields=["is_active", "updated_at"])  # saved: the cache sees it
+            report.updated += 1
     return report
+
+
+def _text_rule_key(row: dict, opds: dict, services: dict) -> dict:
+    """The columns that make a default text rule the one of the rules file (all but weight)."""
+    return {
+        "kind": row["kind"],
+        "pattern": row["pattern"],
+        "target": row["target"],
+        "opd": opds[row["opd"]] if row.get("opd") else None,
+        "service": services[row["service"]] if row.get("service") else None,
+        "category": row.get("category", ""),
+        "kecamatan": None,
+    }

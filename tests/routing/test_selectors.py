@@ -177,3 +177,61 @@ def test_the_benchmark_builds_the_same_rules_from_the_fixture_files(settings):
             expected.confidence,
             expected.reason,
         ), case.id
+
+
+def _installed_before_street_lights_moved():
+    """The rule table as an installation seeded before this release has it: the retired
+    defaults active, their corrections absent."""
+    from routing.directory import DEFAULT_RULES, directory_read
+
+    data = directory_read(DEFAULT_RULES)
+    pupr = Opd.objects.get(code="PUPR")
+    for row in data["retired_text"]:
+        TextRule.objects.filter(kind=row["kind"], pattern=row["pattern"]).delete()
+        TextRule.objects.create(
+            kind=row["kind"], pattern=row["pattern"], target="opd", opd=pupr, weight=row["weight"]
+        )
+    return data
+
+
+def office_by_rules(text: str) -> str | None:
+    """The office the rules alone pick (the learned model already knows where lights go)."""
+    built, _analysis = routing_facts(category="delay", description=text)
+    return engine.route(built, routing_rules().with_model(None)).opd
+
+
+def test_an_update_switches_off_the_retired_defaults_and_adds_their_corrections():
+    from routing.directory import rules_load
+
+    data = _installed_before_street_lights_moved()
+    assert office_by_rules("lampu jalan di gang kami mati sebulan") == "PUPR"
+
+    kept = rules_load(data=data)  # without --update the admin's table is left as it is
+    assert (kept.created, kept.updated) == (0, 0)
+    assert office_by_rules("lampu jalan di gang kami mati sebulan") == "PUPR"
+
+    report = rules_load(data=data, update=True)
+    assert (report.created, report.updated) == (2, 2)
+    assert office_by_rules("lampu jalan di gang kami mati sebulan") == "DISHUB"
+    assert office_by_rules("pju depan sd mati") == "DISHUB"
+    assert not TextRule.objects.filter(opd__code="PUPR", pattern="lampu jalan", is_active=True)
+
+    again = rules_load(data=data, update=True)
+    assert (again.created, again.updated) == (0, 0)
+
+
+def test_an_admin_s_own_rule_like_a_retired_one_but_for_a_kind_of_complaint_stays():
+    from routing.directory import rules_load
+
+    data = _installed_before_street_lights_moved()
+    own = TextRule.objects.create(
+        kind="phrase",
+        pattern="lampu jalan",
+        target="opd",
+        opd=Opd.objects.get(code="PUPR"),
+        weight=2.0,
+        category="delay",
+    )
+    rules_load(data=data, update=True)
+    own.refresh_from_db()
+    assert own.is_active
