@@ -121,7 +121,8 @@ def rules_load(*, data: dict, update: bool = False) -> LoadReport:
         else:
             report.unchanged += 1
     for row in data.get("retired_text", ()):
-        if row.get("opd", "") not in (*opds, "") or row.get("service", "") not in (*services, ""):
+        office, service = row.get("opd"), row.get("service")
+        if (office and office not in opds) or (service and service not in services):
             continue  # an office or service this installation never had: no such rule either
         retired = TextRule.objects.filter(**_text_rule_key(row, opds, services), is_active=True)
         for rule in retired:
