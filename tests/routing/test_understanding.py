@@ -621,15 +621,26 @@ def test_dialect_verbs_decide_as_their_indonesian_do(text, category, expected, s
             "petugas untuk memandikan dan ambulans",
             "pungli",
         ),
+        # ... whose patients, wards and nurses are a hospital's words, as the city's are
+        (
+            "Ayah saya dirawat di RSUD M. Yunus, perawat minta uang 300 ribu supaya dapat kamar "
+            "kelas 1 padahal kami pasien BPJS.",
+            "pungli",
+        ),
+        (
+            "Antrean operasi di rumah sakit M Yunus sudah 3 bulan, pasien BPJS disuruh tunggu "
+            "terus, dokter jarang ada.",
+            "delay",
+        ),
+        ("rumah sakit swasta dekat rumah nolak pasien bpjs katanya kamar penuh", "delay"),
     ],
 )
 def test_what_no_office_of_the_city_can_take_goes_to_the_coordinator(text, category):
     decision = decide(text, category)
     assert decision.opd is None, decision.reason
     assert decision.status == engine.TRIAGE
-    # ... and the rules alone say why: whose it is not
-    alone = decide(text, category, rules=RULES_ALONE)
-    assert "kemungkinan bukan kewenangan Pemerintah Kota" in alone.reason
+    # ... and the rules say why, with the model too: whose it is not
+    assert "kemungkinan bukan kewenangan Pemerintah Kota" in decision.reason
 
 
 # --- Rules and model together --------------------------------------------------------------------
@@ -932,19 +943,21 @@ def test_the_model_does_not_overrule_the_office_of_the_actor():
     assert decide(text, rules=RULES.with_model(model)).opd == "DISHUB"
 
 
-def test_the_model_alone_does_not_overrule_a_body_outside_the_city():
+def test_the_model_does_not_overrule_a_body_outside_the_city():
     # The model has learned "sinyal" and "menara" mean the communications office: where the
-    # rules named a body outside the city, the model may move the complaint only to an office
-    # the words also point to.
+    # rules named a body outside the city, the model's guess at a city office does not move the
+    # complaint, even where the words also point to that office's work (the rules weighed them
+    # and the outside body won), and the reason stays the rules' "not the city's".
     model = sure_model("DISKOMINFO", "triage", ("sinyal", "menara"))
     rules = RULES.with_model(model)
-    outside = "sinyal telkomsel hilang terus, tiap lapor disuruh bayar 100rb buat teknisi"
-    assert "bukan kewenangan" in decide(outside, rules=RULES_ALONE).reason
-    assert decide(outside, rules=rules).opd is None
-    # ... and where the words also name the office's own work, the blend may still move it
-    shared = "sinyal telkomsel dan indihome hilang sejak menara dibongkar, wifi publik juga mati"
-    assert "bukan kewenangan" in decide(shared, rules=RULES_ALONE).reason
-    assert decide(shared, rules=rules).opd == "DISKOMINFO"
+    for text in (
+        "sinyal telkomsel hilang terus, tiap lapor disuruh bayar 100rb buat teknisi",
+        "sinyal telkomsel dan indihome hilang sejak menara dibongkar, wifi publik juga mati",
+    ):
+        assert "bukan kewenangan" in decide(text, rules=RULES_ALONE).reason
+        decision = decide(text, rules=rules)
+        assert decision.opd is None
+        assert "kemungkinan bukan kewenangan Pemerintah Kota" in decision.reason
 
 
 def test_what_the_actor_said_is_not_whose_person_it_was():
