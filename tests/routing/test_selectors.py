@@ -179,17 +179,20 @@ def test_the_benchmark_builds_the_same_rules_from_the_fixture_files(settings):
         ), case.id
 
 
-def _installed_before_street_lights_moved():
+def _installed_before_the_retirements():
     """The rule table as an installation seeded before this release has it: the retired
     defaults active, their corrections absent."""
     from routing.directory import DEFAULT_RULES, directory_read
 
     data = directory_read(DEFAULT_RULES)
-    pupr = Opd.objects.get(code="PUPR")
     for row in data["retired_text"]:
         TextRule.objects.filter(kind=row["kind"], pattern=row["pattern"]).delete()
         TextRule.objects.create(
-            kind=row["kind"], pattern=row["pattern"], target="opd", opd=pupr, weight=row["weight"]
+            kind=row["kind"],
+            pattern=row["pattern"],
+            target="opd",
+            opd=Opd.objects.get(code=row["opd"]),
+            weight=row["weight"],
         )
     return data
 
@@ -203,18 +206,21 @@ def office_by_rules(text: str) -> str | None:
 def test_an_update_switches_off_the_retired_defaults_and_adds_their_corrections():
     from routing.directory import rules_load
 
-    data = _installed_before_street_lights_moved()
+    data = _installed_before_the_retirements()
     assert office_by_rules("lampu jalan di gang kami mati sebulan") == "PUPR"
+    assert office_by_rules("pegawainya baru datang jam 9, warga sudah antre dari pagi") == "BKPSDM"
 
     kept = rules_load(data=data)  # without --update the admin's table is left as it is
     assert (kept.created, kept.updated) == (0, 0)
     assert office_by_rules("lampu jalan di gang kami mati sebulan") == "PUPR"
 
     report = rules_load(data=data, update=True)
-    assert (report.created, report.updated) == (2, 2)
+    assert (report.created, report.updated) == (2, 3)
     assert office_by_rules("lampu jalan di gang kami mati sebulan") == "DISHUB"
     assert office_by_rules("pju depan sd mati") == "DISHUB"
     assert not TextRule.objects.filter(opd__code="PUPR", pattern="lampu jalan", is_active=True)
+    # a bare "pegawai" is some office's staff: the coordinator's, not the personnel agency's
+    assert office_by_rules("pegawainya baru datang jam 9, warga sudah antre dari pagi") is None
 
     again = rules_load(data=data, update=True)
     assert (again.created, again.updated) == (0, 0)
@@ -223,7 +229,7 @@ def test_an_update_switches_off_the_retired_defaults_and_adds_their_corrections(
 def test_an_admin_s_own_rule_like_a_retired_one_but_for_a_kind_of_complaint_stays():
     from routing.directory import rules_load
 
-    data = _installed_before_street_lights_moved()
+    data = _installed_before_the_retirements()
     own = TextRule.objects.create(
         kind="phrase",
         pattern="lampu jalan",

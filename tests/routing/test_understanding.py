@@ -160,6 +160,21 @@ def test_the_actor_noun_itself_is_no_office_topic():
     assert decision.opd != "BKPSDM", decision.reason
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jam buka tertulis jam 8 tapi pegawainya baru datang jam 9, warga sudah antre dari pagi.",
+        "pelayanan lambat, pegawai banyak main hp",
+        "kami cuma mau kasih saran, pegawai mesti ramah sama warga",
+    ],
+)
+def test_staff_of_no_named_office_are_no_personnel_agency_matter(text):
+    # ... nor when they are only complained of: which office's staff is the coordinator's to ask
+    for rules in (RULES, RULES_ALONE):
+        decision = decide(text, "delay", rules=rules)
+        assert decision.opd is None, decision.reason
+
+
 def test_an_office_named_before_a_turn_is_not_the_actor_seat():
     analysis = analyze("lapak sy terdaftar di dinas pariwisata tapi oknum satpol pp minta 30rb")
     roles = dict(zip(analysis.words, analysis.roles, strict=True))
@@ -512,6 +527,13 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
         # street lights are road equipment, the transport office's (UU 23/2014, Perhubungan)
         ("lampu jalan di gang kami mati sudah sebulan, malam gelap sekali", "delay", "DISHUB"),
         ("pju di depan sd mati dua minggu", "delay", "DISHUB"),
+        # a civil servant's spouse card is a personnel document
+        ("karis ibu saya belum jadi sudah 6 bulan", "delay", "BKPSDM"),
+        (
+            "kartu suami ibu saya yang guru salah tulis nama, sudah dua kali dikembalikan",
+            "delay",
+            "BKPSDM",
+        ),
     ],
 )
 def test_the_rules_know_what_citizens_call_an_office_s_service(text, category, expected):
