@@ -217,6 +217,8 @@ _VARIANTS = {
     ("ujikir",): ("uji", "kir"),
     ("keur",): ("uji", "kir"),
     ("ppdb",): ("spmb",),
+    ("walikota",): ("wali", "kota"),
+    ("balaikota",): ("balai", "kota"),
     # "smp skrg", "sd skrg": chat spelling of "sampai (dengan) sekarang", not a school
     ("smp", "sekarang"): ("sampai", "sekarang"),
     ("smp", "kini"): ("sampai", "kini"),

@@ -324,6 +324,9 @@ def test_a_pattern_matches_the_analysed_text():
         ("smp skrg", ["sampai", "sekarang"]),
         ("sd saat ini", ["sampai", "saat", "ini"]),
         ("smp negeri 3", ["smp", "negeri", "3"]),
+        # the mayor and the city hall written as one word, as often as not
+        ("kantor walikota", ["kantor", "wali", "kota"]),
+        ("di balaikota", ["di", "balai", "kota"]),
     ],
 )
 def test_dialect_and_chat_spelling_become_standard_words(typed, standard):

@@ -527,6 +527,12 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
         # street lights are road equipment, the transport office's (UU 23/2014, Perhubungan)
         ("lampu jalan di gang kami mati sudah sebulan, malam gelap sekali", "delay", "DISHUB"),
         ("pju di depan sd mati dua minggu", "delay", "DISHUB"),
+        # the mayor's office written as one word
+        (
+            "mau ngantar surat ke kantor walikota, satpam di gerbang tidak kasih masuk",
+            "delay",
+            "SETDA",
+        ),
         # a civil servant's spouse card is a personnel document
         ("karis ibu saya belum jadi sudah 6 bulan", "delay", "BKPSDM"),
         (
