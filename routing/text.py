@@ -219,13 +219,17 @@ _VARIANTS = {
     ("ppdb",): ("spmb",),
     ("walikota",): ("wali", "kota"),
     ("balaikota",): ("balai", "kota"),
-    # "smp skrg", "sd skrg": chat spelling of "sampai (dengan) sekarang", not a school
+    # "smp skrg", "sd skrg", "smp jam 3": chat spelling of "sampai (dengan)", not a school
     ("smp", "sekarang"): ("sampai", "sekarang"),
     ("smp", "kini"): ("sampai", "kini"),
     ("smp", "saat"): ("sampai", "saat"),
     ("sd", "sekarang"): ("sampai", "sekarang"),
     ("sd", "kini"): ("sampai", "kini"),
     ("sd", "saat"): ("sampai", "saat"),
+    ("smp", "jam"): ("sampai", "jam"),  # "buka smp jam 3 pagi"
+    ("sd", "jam"): ("sampai", "jam"),
+    ("smp", "pukul"): ("sampai", "pukul"),
+    ("sd", "pukul"): ("sampai", "pukul"),
     # "oknum pake seragam": the uniform an actor wears, not the school's uniforms
     ("pakai", "seragam"): ("berseragam",),
     ("pake", "seragam"): ("berseragam",),

@@ -324,6 +324,8 @@ def test_a_pattern_matches_the_analysed_text():
         ("smp skrg", ["sampai", "sekarang"]),
         ("sd saat ini", ["sampai", "saat", "ini"]),
         ("smp negeri 3", ["smp", "negeri", "3"]),
+        ("buka smp jam 3", ["buka", "sampai", "jam", "3"]),
+        ("sd pukul 10", ["sampai", "pukul", "10"]),
         # the mayor and the city hall written as one word, as often as not
         ("kantor walikota", ["kantor", "wali", "kota"]),
         ("di balaikota", ["di", "balai", "kota"]),

@@ -527,6 +527,12 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
         # street lights are road equipment, the transport office's (UU 23/2014, Perhubungan)
         ("lampu jalan di gang kami mati sudah sebulan, malam gelap sekali", "delay", "DISHUB"),
         ("pju di depan sd mati dua minggu", "delay", "DISHUB"),
+        # ... but a madrasah only left or wanted is no school of the complaint
+        (
+            "anak saya lulusan MTs mau daftar ke SMP negeri 5, panitia SPMB minta uang 2 juta",
+            "pungli",
+            "DIKBUD",
+        ),
         # the mayor's office written as one word
         (
             "mau ngantar surat ke kantor walikota, satpam di gerbang tidak kasih masuk",
@@ -661,6 +667,17 @@ def test_dialect_verbs_decide_as_their_indonesian_do(text, category, expected, s
             "delay",
         ),
         ("rumah sakit swasta dekat rumah nolak pasien bpjs katanya kamar penuh", "delay"),
+        # the religious ministry's madrasah, the province's special school: named, they decide
+        # over the school words around them
+        (
+            "di SLB negeri anak kami, guru minta uang 200 ribu tiap bagi rapor untuk kegiatan "
+            "sekolah",
+            "pungli",
+        ),
+        (
+            "mtsn tempat anak sy sekolah belum bagi ijazah sudah 3 bulan padahal siswa lain sudah",
+            "delay",
+        ),
     ],
 )
 def test_what_no_office_of_the_city_can_take_goes_to_the_coordinator(text, category):
