@@ -543,7 +543,10 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
     starts = map(or_, map(index.first_words.__contains__, words), map(by_stem.__contains__, stems))
     for position in compress(range(count), starts):
         word, stem, role = words[position], stems[position], roles[position]
-        if position in place_words and not role:
+        if position in place_words and not (role and word in _PLACE_CUES):
+            # A place's name is no topic, whoever it is said of ("petugas kelurahan Pasar
+            # Bengkulu": the market in the name is not the trade office's); its cue said of an
+            # actor ("petugas kelurahan") still names whose person it was.
             continue
         if word in ACTORS and any(roles[position + 1 : position + _ACTING_SPAN]):
             # "pegawai dinas X minta", "pegawai yg ngurus aset minta", "oknum pegawai dinas

@@ -880,6 +880,19 @@ def test_a_place_named_next_to_an_office_s_words_is_only_where_it_happened():
     assert decision.opd == "PUPR" and "tanah patah" not in decision.reason, decision.reason
 
 
+def test_a_place_s_name_is_no_topic_even_where_a_person_of_it_is_complained_of():
+    # "Pasar Bengkulu" is a kelurahan: the market in its name is not the trade office's, also
+    # where the awaited letter makes its office the one complained of
+    text = (
+        "surat keterangan domisili untuk mendaftar BPJS mandiri di Kelurahan Pasar Bengkulu "
+        "udah sy tunggu enam hari"
+    )
+    for rules in (RULES, RULES_ALONE):
+        decision = decide(text, "delay", rules=rules)
+        assert decision.opd == "KEC-SUNGAI-SERUT", decision.reason
+        assert "'pasar'" not in decision.reason
+
+
 def test_a_local_service_without_any_place_still_goes_to_the_coordinator():
     decision = decide("minta sktm untuk berobat sudah seminggu belum dibuat", "delay")
     assert decision.opd is None and decision.status == engine.TRIAGE, decision.reason
