@@ -533,6 +533,36 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
             "pungli",
             "DIKBUD",
         ),
+        # the city's property let to citizens is the asset office's
+        (
+            "kami nyewa ruko milik pemkot, perpanjangan sudah dibayar tapi perjanjian baru belum "
+            "keluar tiga bulan",
+            "delay",
+            "BPKAD",
+        ),
+        # protection of women, national unity and civic organisations
+        (
+            "suami sering memukul saya, saya butuh pendampingan perlindungan perempuan, sudah "
+            "minta tolong belum ada yang datang",
+            "delay",
+            "DP3AP2KB",
+        ),
+        (
+            "panitia kegiatan wawasan kebangsaan untuk pelajar minta uang seragam 150 ribu",
+            "pungli",
+            "KESBANGPOL",
+        ),
+        (
+            "surat keterangan terdaftar organisasi kemasyarakatan kami belum terbit dua bulan",
+            "delay",
+            "KESBANGPOL",
+        ),
+        (
+            "sudah lapor ke kantor kesatuan bangsa soal kelompok anti pancasila, sebulan tidak ada "
+            "tindak lanjut",
+            "delay",
+            "KESBANGPOL",
+        ),
         # the mayor's office written as one word
         (
             "mau ngantar surat ke kantor walikota, satpam di gerbang tidak kasih masuk",
