@@ -154,6 +154,8 @@ SLANG = {
     "gt": "begitu",
     "gitu": "begitu",
     "nunggu": "tunggu",
+    "dtg": "datang",
+    "dateng": "datang",
     "ngurus": "urus",
     "ngurusin": "urus",
     "nanya": "tanya",

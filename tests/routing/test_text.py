@@ -307,6 +307,8 @@ def test_a_pattern_matches_the_analysed_text():
         ("sy", ["saya"]),
         ("udh", ["sudah"]),
         ("dsuruh", ["disuruh"]),
+        ("dtg", ["datang"]),
+        ("dateng", ["datang"]),
         ("bgt", ["banget"]),
         ("uangnyo", ["uang"]),
         ("dakdo", ["tidak", "ada"]),

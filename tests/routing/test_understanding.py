@@ -563,6 +563,19 @@ def test_unnamed_services_are_routed_by_duties(text, expected):
             "delay",
             "KESBANGPOL",
         ),
+        # household waste is the environment office's, whoever drives its truck
+        (
+            "sopir truk pengangkut buangan rumah tangga minta uang rokok 20 ribu per rumah",
+            "pungli",
+            "DLH",
+        ),
+        # an officer who came to the house is no housing office's: where the officer went
+        (
+            "bayar PBB lewat petugas yg dtg ke rumah, sy bayar 250rb tp di sistem cuma tercatat "
+            "180rb",
+            "pungli",
+            "BAPENDA",
+        ),
         # the mayor's office written as one word
         (
             "mau ngantar surat ke kantor walikota, satpam di gerbang tidak kasih masuk",
