@@ -10,10 +10,15 @@ from rest_framework.test import APIClient
 from routing.directory import DEFAULT_RULES, directory_load, directory_read, rules_load
 from routing.models import Opd
 
-# Test files whose tests are independent of one another and numerous enough to be worth spreading
-# over the parallel processes one test at a time; every other file runs whole on one process, so
-# its module- and session-wide fixtures (servers, browsers, private databases) are built once.
-SPREAD_FILES = {"tests/api/test_permission_matrix.py", "tests/api/test_staff_bad_input.py"}
+# Test files whose tests are independent of one another and numerous (or each long: every
+# routing_train test fits real models) enough to be worth spreading over the parallel processes one
+# test at a time; every other file runs whole on one process, so its module- and session-wide
+# fixtures (servers, browsers, private databases) are built once.
+SPREAD_FILES = {
+    "tests/api/test_permission_matrix.py",
+    "tests/api/test_staff_bad_input.py",
+    "tests/routing/test_learning.py",
+}
 
 
 def pytest_collection_modifyitems(config, items):
