@@ -83,8 +83,9 @@ def complaint_preview(
         kelurahan=kelurahan.code if kelurahan else None,
         involves_head=involves_head,
     )
-    if amount_asked is None and amount_paid is None and analysis.amounts:
-        amount_asked = max(analysis.amounts)
+    amounts = analysis.amounts
+    if amount_asked is None and amount_paid is None and amounts:
+        amount_asked = max(amounts)
     return Preview(
         decision=engine.route(facts, routing_rules()),
         fee_check=fee_check_for(
@@ -93,7 +94,7 @@ def complaint_preview(
             amount_paid=amount_paid,
             karcis_given=karcis_given,
         ),
-        amounts=analysis.amounts,
+        amounts=amounts,
     )
 
 

@@ -19,8 +19,9 @@ that involves the head of an OPD goes to the Inspektorat as primary, never to th
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import compress
-from operator import or_
+from operator import itemgetter, or_
 from types import MappingProxyType
+from typing import NamedTuple
 
 from routing.clauses import ACTOR_SPAN, ACTORS, HEAD_ROLE, UNANSWERED_ROLE
 
@@ -78,8 +79,10 @@ def _frozen(mapping: Mapping | None) -> Mapping:
     return MappingProxyType(dict(mapping or {}))
 
 
-@dataclass(frozen=True, slots=True)
-class Facts:
+# The records made anew for every decision (the facts, the decision, and the steps' findings)
+# are named tuples: read-only like the frozen dataclasses of the city's rules, and built in a
+# fifth of their time (a frozen dataclass sets each field through object.__setattr__).
+class Facts(NamedTuple):
     """What the reporter told us, as codes, plus the analysed words of the description.
 
     ``words``, ``stems`` and ``weights`` are aligned (``routing.text.analyze``); an empty
@@ -239,8 +242,7 @@ def _names_by_first_word(
     return index
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     opd: str | None
     status: str  # ASSIGNED or TRIAGE
     oversight: tuple[str, ...]
@@ -253,8 +255,7 @@ class Decision:
     walled: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Match:
+class _Match(NamedTuple):
     opd: str | None
     rule: str
     confidence: float
@@ -420,7 +421,7 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
             services[target][service] = services[target].get(service, 0.0) + score
     if not scores:
         return _match_model(facts, rules, None)
-    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    ranked = sorted(scores.items(), key=itemgetter(1), reverse=True)  # ties keep their order
     best, top = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     confidence = min(1.0, top / SATURATION) * top / (top + runner_up)
@@ -475,7 +476,7 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
         blended = _match_model(facts, rules, evidence)
         if blended is not None:
             return blended
-    matched = tuple(label for _score, label in sorted(labels[best], key=lambda item: -item[0]))
+    matched = tuple(map(itemgetter(1), sorted(labels[best], key=itemgetter(0), reverse=True)))
     service = max(services[best], key=services[best].get) if best in services else None
     words_said = ", ".join(f"'{label}'" for label in matched[:4])
     if best == OUTSIDE:
@@ -512,8 +513,7 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
     return _Match(best, RULE_TEXT, confidence, reason, matched, service)
 
 
-@dataclass(frozen=True, slots=True)
-class _Evidence:
+class _Evidence(NamedTuple):
     """What the rules found, per target: points, labels, the actor, muted mentions."""
 
     scores: Mapping[str, float]

@@ -13,9 +13,9 @@ rules' own points. The engine asks the model only where its rules are weak or un
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import repeat
 from math import sqrt
-from operator import ge, itemgetter, mul, truediv
+from operator import mul, truediv
 from pathlib import Path
 
 import numpy
@@ -44,10 +44,12 @@ def features(words: Iterable[str], stems: Iterable[str], weights: Sequence[float
 
 def _strongest(stems: Iterable[str], weights: Sequence[float]) -> dict[str, float]:
     """Stem -> its strongest weight, for the stems said with at least ``_MIN_WEIGHT``; no
-    stopword (the empty stem). At C speed: the kept (stem, weight) pairs in ascending order of
-    weight make a dict in which each stem's last, strongest, occurrence is the one kept."""
-    kept = compress(zip(stems, weights, strict=False), map(ge, weights, repeat(_MIN_WEIGHT)))
-    found = dict(sorted(kept, key=itemgetter(1)))
+    stopword (the empty stem), in the order the stems are first said that strongly."""
+    found: dict[str, float] = {}
+    known = found.get
+    for stem, weight in zip(stems, weights, strict=False):
+        if weight >= _MIN_WEIGHT and weight > known(stem, 0.0):
+            found[stem] = weight
     found.pop("", None)
     return found
 
@@ -143,8 +145,7 @@ class Model:
         if not rule_scores and rows.count(_UNKNOWN) == len(rows) - 1:
             return None
         exps = self._exps(rows, values)
-        keep = (1 - self.blend) / sum(exps)
-        blended = [value * keep for value in exps]
+        blended = list(map(mul, exps, repeat((1 - self.blend) / sum(exps))))
         points = {
             (TRIAGE if target in _NOT_AN_OFFICE else target): score
             for target, score in rule_scores.items()
@@ -154,9 +155,10 @@ class Model:
         extra: dict[str, float] = {}  # rule targets the model has no class for
         if total:
             strength = min(1.0, max(points.values()) / 3.0)
+            blend, class_index = self.blend * strength, self._class_index
             for target, score in points.items():
-                share = self.blend * strength * score / total
-                index = self._class_index.get(target)
+                share = blend * score / total
+                index = class_index.get(target)
                 if index is None:
                     extra[target] = share
                 else:
@@ -172,7 +174,11 @@ class Model:
     def _decisive_words(self, facts, found: Mapping[str, float], best_index) -> tuple[str, ...]:
         """The words (as typed, after spelling is unified) that pulled most towards the class."""
         pulling = self._pulling[best_index]
-        pulls = [(value * pulling[stem], stem) for stem, value in found.items() if stem in pulling]
+        pulls = [
+            (value * weight, stem)
+            for stem, value in found.items()
+            if (weight := pulling.get(stem)) is not None
+        ]
         if not pulls:
             return ()
         # Each as first typed: the word at the stem's first place (found at C speed).

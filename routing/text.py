@@ -10,9 +10,9 @@ Pure Python, no Django: the routing engine and its benchmark use it directly.
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from itertools import chain, compress
+from typing import NamedTuple
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
@@ -343,18 +343,21 @@ _KEEP = frozenset(
 STOPWORDS = frozenset(StopWordRemoverFactory().get_stop_words()) - _KEEP
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
+    """The analysed words of one text (a named tuple: read-only, and built anew for every
+    routing decision at a fraction of a frozen dataclass's cost)."""
+
     words: tuple[str, ...]
     stems: tuple[str, ...]  # aligned with words; "" for a stopword
     weights: tuple[float, ...]  # aligned with words
     roles: tuple[str, ...] = ()  # aligned with words: the actor noun whose office a word names
     folded: str = ""
 
-    @cached_property
+    @property
     def amounts(self) -> tuple[int, ...]:
-        """Rupiah amounts in the text: read only when asked (the fee check wants them; a
-        routing decision does not, and the search for them is a fifth of the analysis)."""
+        """Rupiah amounts in the text: read only when asked, and read anew on each ask (the
+        fee check wants them; a routing decision does not, and the search for them is a fifth
+        of the analysis)."""
         return extract_amounts(self.folded)
 
 
