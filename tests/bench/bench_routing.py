@@ -15,6 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
+from routing import engine  # pure: no Django (imported here, not in the measured loop)
 from tests.bench.common import Figure, django_setup
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +31,7 @@ TARGET = 10_000
 def rules_from_files(threshold: float):
     """The engine's ``Rules`` from the fixture files, mirroring ``routing_rules()`` (all rows
     of a fresh load are active; a text rule's id is its row index)."""
-    from routing import engine, learning
+    from routing import learning
     from routing.duties import duty_rules
     from routing.text import analyze_pattern, words_of
 
@@ -105,8 +106,6 @@ def descriptions() -> list[tuple[str, str, str | None]]:
 
 
 def facts_from(analysis, category: str, kelurahan: str | None):
-    from routing import engine
-
     return engine.Facts(
         category=category,
         kelurahan=kelurahan,
@@ -134,7 +133,6 @@ def run() -> list[Figure]:
     django_setup()
     from django.conf import settings
 
-    from routing import engine
     from routing.text import analyze, stem
 
     rules = rules_from_files(settings.PORTAL_ROUTING_THRESHOLD)
