@@ -108,7 +108,7 @@ class Model:
     def probabilities(self, facts) -> tuple[list[float], dict[str, float]]:
         """(probability per class, the known stems with their feature values)."""
         found, rows, values = self._features(facts)
-        exps = self._exps(rows, values)
+        exps = self._exps(self._table[1].take(rows, 0), values)
         total = sum(exps)
         row_of = self._table[0]
         # values has one more: the biases' 1.0
@@ -127,14 +127,14 @@ class Model:
         values.append(1.0)
         return found, rows, values
 
-    def _exps(self, rows: list[int], values: list[float]) -> list[float]:
-        """The softmax's numerators: one small matrix product over the stems' rows and the
-        biases' (some 30 rows of 41 classes: in plain Python that loop was the most expensive
-        step of every decision the model is asked about). The scores are sums of a few dozen
-        weights, far from overflowing ``exp``, so they need no shift by their maximum.
-        (``take`` and ``dot`` on the plain list: each array call costs more than its
-        arithmetic here, and these two cost the least of the ways to write it.)"""
-        return numpy.exp(numpy.dot(values, self._table[1].take(rows, 0))).tolist()
+    def _exps(self, taken, values: list[float]) -> list[float]:
+        """The softmax's numerators: one small matrix product over the stems' rows of the weight
+        table (``take``n) and the biases' (some 30 rows of 41 classes: in plain Python that loop
+        was the most expensive step of every decision the model is asked about). The scores are
+        sums of a few dozen weights, far from overflowing ``exp``, so they need no shift by
+        their maximum. (``take`` and ``dot`` on the plain list: each array call costs more than
+        its arithmetic here, and these two cost the least of the ways to write it.)"""
+        return numpy.exp(numpy.dot(values, taken)).tolist()
 
     def predict(
         self, facts, rule_scores: Mapping[str, float]
@@ -144,7 +144,8 @@ class Model:
         found, rows, values = self._features(facts)
         if not rule_scores and rows.count(_UNKNOWN) == len(rows) - 1:
             return None
-        exps = self._exps(rows, values)
+        taken = self._table[1].take(rows, 0)
+        exps = self._exps(taken, values)
         blended = list(map(mul, exps, repeat((1 - self.blend) / sum(exps))))
         points = {
             (TRIAGE if target in _NOT_AN_OFFICE else target): score
@@ -169,15 +170,17 @@ class Model:
         if extra and max(extra.values()) > confidence:
             best = max(extra, key=extra.get)
             return best, extra[best], ()
-        return best, confidence, self._decisive_words(facts, found, best_index)
+        # The class's weight for each stem found (its column of the rows taken; the last row
+        # is the biases').
+        return best, confidence, self._decisive_words(facts, found, taken[:-1, best_index])
 
-    def _decisive_words(self, facts, found: Mapping[str, float], best_index) -> tuple[str, ...]:
-        """The words (as typed, after spelling is unified) that pulled most towards the class."""
-        pulling = self._pulling[best_index]
+    def _decisive_words(self, facts, found: Mapping[str, float], weights) -> tuple[str, ...]:
+        """The words (as typed, after spelling is unified) that pulled most towards the class:
+        ``weights`` holds the class's weight for each stem found, in order."""
         pulls = [
             (value * weight, stem)
-            for stem, value in found.items()
-            if (weight := pulling.get(stem)) is not None
+            for (stem, value), weight in zip(found.items(), weights.tolist(), strict=True)
+            if weight > 0
         ]
         if not pulls:
             return ()
@@ -186,19 +189,6 @@ class Model:
         return tuple(
             words[all_stems.index(stem)] for _pull, stem in sorted(pulls, reverse=True)[:4]
         )
-
-    @property
-    def _pulling(self) -> list[dict[str, float]]:
-        """Per class, the stems with a positive weight for it, and that weight."""
-        cached = self.__dict__.get("_pulling_by_class")
-        if cached is None:
-            cached = [{} for _label in self.classes]
-            for stem, pairs in self.weights.items():
-                for index, weight in pairs:
-                    if weight > 0:
-                        cached[index][stem] = weight
-            self.__dict__["_pulling_by_class"] = cached
-        return cached
 
     @property
     def _table(self):
