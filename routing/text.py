@@ -238,9 +238,13 @@ _VARIANTS = {
     ("memakai", "seragam"): ("berseragam",),
     ("make", "seragam"): ("berseragam",),
 }
-_VARIANTS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+# Per first word, longest first: (the words after it, as a list to compare with a slice of
+# the text's words, the number of words, the standard spelling).
+_VARIANTS_BY_FIRST: dict[str, list[tuple[list[str], int, tuple[str, ...]]]] = {}
 for _words_from, _words_to in sorted(_VARIANTS.items(), key=lambda item: -len(item[0])):
-    _VARIANTS_BY_FIRST.setdefault(_words_from[0], []).append((_words_from, _words_to))
+    _VARIANTS_BY_FIRST.setdefault(_words_from[0], []).append(
+        (list(_words_from[1:]), len(_words_from), _words_to)
+    )
 _VARIANT_FIRSTS = frozenset(_VARIANTS_BY_FIRST)
 
 _REPEATS = re.compile(r"([a-z])\1{2,}")
@@ -584,29 +588,31 @@ def _unify_aligned(words: list[str], *aligned: list[int]) -> tuple[list, ...]:
     for position in compress(range(len(words)), map(_VARIANT_FIRSTS.__contains__, words)):
         if position < done:
             continue  # inside a variant already replaced
-        found = next(
-            (
-                (variant, replacement)
-                for variant, replacement in _VARIANTS_BY_FIRST[words[position]]
-                if tuple(words[position : position + len(variant)]) == variant
-            ),
-            None,
-        )
+        found = _variant_at(words, position)
         if found is None:
             continue  # "ktp" alone is already the unified spelling
-        variant, replacement = found
+        length, replacement = found
         unified += words[done:position]
         unified += replacement
         for out, values in zip(aligned_out, aligned, strict=True):
             out += values[done:position]
             out += (values[position],) * len(replacement)
-        done = position + len(variant)
+        done = position + length
     if not done:
         return (words, *aligned)
     unified += words[done:]
     for out, values in zip(aligned_out, aligned, strict=True):
         out += values[done:]
     return (unified, *aligned_out)
+
+
+def _variant_at(words: list[str], position: int) -> tuple[int, tuple[str, ...]] | None:
+    """(its number of words, the standard spelling) of the variant said at ``position``, whose
+    first word is one a variant starts with; None where none is said."""
+    for rest, length, replacement in _VARIANTS_BY_FIRST[words[position]]:
+        if words[position + 1 : position + length] == rest:  # list against list
+            return length, replacement
+    return None
 
 
 def analyze_pattern(kind: str, pattern: str) -> tuple[str, ...]:
