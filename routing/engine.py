@@ -539,6 +539,7 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
     )
     covered_to, covering = 0, set()
     acting = any(roles)  # most texts name no actor at all
+    category, kecamatan = facts.category, place[1]
     # Most words start no rule at all: the others are picked out at C speed.
     starts = map(or_, map(index.first_words.__contains__, words), map(by_stem.__contains__, stems))
     for position in compress(range(count), starts):
@@ -578,6 +579,8 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
                         }
                         covered_to = position + longest
                     candidates = [*candidates, *said]
+        if not candidates:
+            continue  # only the first word of phrases not said here
         # A word inside a phrase that names an office says nothing of another office: "surat
         # keterangan usaha" is the kelurahan's paper, not the cooperatives office's "usaha";
         # "persetujuan bangunan gedung" is the permit desk's, not public works' "bangunan
@@ -588,9 +591,9 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
         for rule in candidates:
             if covered and office_of[rule.target] not in covering:
                 continue
-            if rule.category and rule.category != facts.category:
+            if rule.category and rule.category != category:
                 continue
-            if rule.kecamatan and rule.kecamatan != place[1]:
+            if rule.kecamatan and rule.kecamatan != kecamatan:
                 continue
             said_role, said_boost = role, boost
             if not role and acting and len(rule.terms) > 1:
