@@ -580,7 +580,7 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
                         covered_to = position + longest
                     candidates = [*candidates, *said]
         if not candidates:
-            continue  # only the first word of phrases not said here
+            continue  # the first word only of phrases not said here, or an actor's noun
         # A word inside a phrase that names an office says nothing of another office: "surat
         # keterangan usaha" is the kelurahan's paper, not the cooperatives office's "usaha";
         # "persetujuan bangunan gedung" is the permit desk's, not public works' "bangunan

@@ -128,12 +128,13 @@ class Model:
         return found, rows, values
 
     def _exps(self, taken, values: list[float]) -> list[float]:
-        """The softmax's numerators: one small matrix product over the stems' rows of the weight
-        table (``take``n) and the biases' (some 30 rows of 41 classes: in plain Python that loop
-        was the most expensive step of every decision the model is asked about). The scores are
-        sums of a few dozen weights, far from overflowing ``exp``, so they need no shift by
-        their maximum. (``take`` and ``dot`` on the plain list: each array call costs more than
-        its arithmetic here, and these two cost the least of the ways to write it.)"""
+        """The softmax's numerators: one small matrix product of the features' values with
+        their rows of the weight table, ``taken`` from it (some 30 rows of 41 classes, then the
+        biases': in plain Python that loop was the most expensive step of every decision the
+        model is asked about). The scores are sums of a few dozen weights, far from overflowing
+        ``exp``, so they need no shift by their maximum. (``take`` and ``dot`` on the plain
+        list: each array call costs more than its arithmetic here, and these two cost the least
+        of the ways to write it.)"""
         return numpy.exp(numpy.dot(values, taken)).tolist()
 
     def predict(
