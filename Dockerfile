@@ -17,8 +17,14 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/venv
 COPY requirements.txt /tmp/requirements.txt
 RUN /opt/venv/bin/pip install -r /tmp/requirements.txt
+# The routing hot path compiled (routing/native.py) with build-only tools kept out of /opt/venv.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+COPY requirements-native.txt /tmp/requirements-native.txt
+RUN /opt/venv/bin/pip install --target /opt/native-tools -r /tmp/requirements-native.txt
 WORKDIR /app
 COPY . .
+RUN PYTHONPATH=/opt/native-tools /opt/venv/bin/python -m routing.native
 # manage.py creates files private to root (config.filemodes); the app's group reads the code and
 # the collected static files, nobody else does.
 RUN rm -rf .venv var tests .ci \

@@ -1,4 +1,5 @@
-# Lapor Pungli — the commands of docs/interface.md. Needs Python >= 3.11 and nothing else installed.
+# Lapor Pungli — the commands of docs/interface.md. Needs Python >= 3.11 and nothing else installed
+# (with a C compiler, the routing hot path is compiled: make native).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
-.PHONY: run prod-local test test-embedded test-services lint bench venv venv-dev messages lock clean
+.PHONY: run prod-local test test-embedded test-services lint bench venv venv-dev native messages lock clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,8 +31,18 @@ node_modules/.installed: package-lock.json
 		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: tests/e2e/test_accessibility.py will be skipped"; fi
 
-venv: $(VENV)/.runtime
-venv-dev: $(VENV)/.dev node_modules/.installed
+## make native: compile the modules every routing decision runs (routing/native.py) into
+## build/native; redone when they change. Without a C compiler it says so and the source runs.
+ROUTING_HOT := $(addprefix routing/,clauses.py engine.py learning.py text.py native.py)
+$(VENV)/.native: $(VENV)/.runtime requirements-native.txt $(ROUTING_HOT)
+	$(BIN)/python -m pip install --quiet -r requirements-native.txt
+	$(BIN)/python -m routing.native \
+		|| echo "routing: not compiled (a C compiler is needed); the Python source runs instead"
+	touch $@
+
+native: $(VENV)/.native
+venv: $(VENV)/.runtime $(VENV)/.native
+venv-dev: $(VENV)/.dev $(VENV)/.native node_modules/.installed
 
 # $(call is_true,VALUE): non-empty when VALUE is one of config/env.py's true booleans.
 is_true = $(filter 1 true yes on,$(shell printf '%s' '$(1)' | tr '[:upper:]' '[:lower:]'))
@@ -127,4 +138,4 @@ lock:
 	(echo "-r requirements.txt"; /tmp/laporpungli-lock/bin/pip freeze | grep -vxFf requirements.txt) > requirements-dev.txt
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles build

@@ -34,7 +34,7 @@ def duty_rules(existing: tuple[engine.TextRule, ...], opds) -> list[engine.TextR
     """The duties as text rules (negative ids, apart from the admin's), leaving out a phrase
     an admin rule already has for the same office and offices not in the directory."""
     known = {(rule.terms, rule.target) for rule in existing}
-    rules = []
+    rules: list[engine.TextRule] = []
     for code, phrases in duties().items():
         target = engine.LOCAL_OFFICE if code == LOCAL else code
         if target != engine.LOCAL_OFFICE and target not in opds:

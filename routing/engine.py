@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from itertools import compress
 from operator import itemgetter, or_
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from routing.clauses import ACTOR_SPAN, ACTORS, HEAD_ROLE, UNANSWERED_ROLE
 
@@ -136,6 +136,18 @@ class OversightRule:
     opd: str
 
 
+class LearnedModel(Protocol):
+    """What the engine asks of the learned model (``routing.learning.Model``)."""
+
+    sure: float  # the rules decide alone from this confidence up
+    threshold: float  # below this blended confidence: triage
+    threshold_alone: float  # the same where no rule found anything
+
+    def predict(
+        self, facts: Facts, rule_scores: Mapping[str, float]
+    ) -> tuple[str, float, tuple[str, ...]] | None: ...
+
+
 @dataclass(frozen=True)
 class Rules:
     """Everything the engine knows about the city, read-only."""
@@ -152,11 +164,13 @@ class Rules:
     threshold: float = 0.4
     # The learned model (``routing.learning.Model``), asked where the rules are below its
     # ``sure`` confidence; None: the rules decide alone.
-    model: object | None = None
+    model: "LearnedModel | None" = None
     # How the text analysis reads a place name (``routing.text.words_of``), so a name is looked
     # for as the complaint's words are after normalisation ("Koto Baru" is read "kota baru"
     # there); None: lower case, split at spaces and hyphens.
     read_name: Callable[[str], Sequence[str]] | None = None
+    # The rules looked up by word, built from the above (not an argument).
+    _index: "_TextIndex" = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         for name in ("opds", "services", "areas", "kecamatan_names", "kecamatan_offices"):
@@ -166,7 +180,7 @@ class Rules:
         object.__setattr__(self, "oversight", tuple(self.oversight))
         object.__setattr__(self, "_index", _TextIndex(self))
 
-    def with_model(self, model: object | None) -> "Rules":
+    def with_model(self, model: "LearnedModel | None") -> "Rules":
         """The same rules with another learned model (or none)."""
         return replace(self, model=model)
 
@@ -348,7 +362,7 @@ def _match_service(facts: Facts, rules: Rules) -> _Match | None:
         )
     area = rules.areas.get(facts.kelurahan or "")
     office = rules.kecamatan_offices.get(area.kecamatan) if area else None
-    if office is None:
+    if area is None or office is None:
         return None  # a local service without a place: the chosen office or the text decides
     return _Match(
         office,
@@ -391,7 +405,7 @@ def _bypass_head(match: _Match, primary: str, rules: Rules, head_named=()) -> _M
 def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
     if not facts.words:
         return None
-    index: _TextIndex = rules._index  # type: ignore[attr-defined]
+    index = rules._index
     place, place_words = named_place or _place(facts, rules, index)
     hits = _text_hits(facts, index, place, place_words)
     if place[1] and not any(hit[0] > 0 for hit in hits.values()):
@@ -477,7 +491,7 @@ def _match_text(facts: Facts, rules: Rules, named_place=None) -> _Match | None:
         if blended is not None:
             return blended
     matched = tuple(map(itemgetter(1), sorted(labels[best], key=itemgetter(0), reverse=True)))
-    service = max(services[best], key=services[best].get) if best in services else None
+    service = max(services[best].items(), key=itemgetter(1))[0] if best in services else None
     words_said = ", ".join(f"'{label}'" for label in matched[:4])
     if best == OUTSIDE:
         return _Match(
@@ -555,7 +569,8 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
             # said of every office's people; the words after it name the office.
             if position + 1 < count and roles[position + 1]:
                 continue
-            candidates = []  # only a phrase it starts ("petugas kebersihan") still counts
+            # Only a phrase it starts ("petugas kebersihan") still counts.
+            candidates: Sequence[TextRule] = ()
         else:
             candidates = by_word.get(word, ())
             if stem and stem in by_stem:

@@ -12,15 +12,18 @@ rules' own points. The engine asks the model only where its rules are weak or un
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from math import sqrt
-from operator import mul, truediv
+from operator import itemgetter, mul, truediv
 from pathlib import Path
 
 import numpy
 
-MODEL = Path(__file__).resolve().parent / "data" / "routing_model.json"
+import routing
+
+# Beside the package's source, wherever this module was loaded from (``routing.native``).
+MODEL = Path(routing.__file__).resolve().parent / "data" / "routing_model.json"
 TRIAGE = "triage"
 FORMAT = 1
 # Words below this weight (negated, already tried) say nothing of the office that must act.
@@ -71,6 +74,11 @@ class Model:
     sure: float = 0.6  # the rules decide alone from this confidence up
     threshold: float = 0.15  # below this blended confidence: triage
     threshold_alone: float = 0.3  # the same where no rule found anything
+    # Built from the above (not arguments): stem -> its row of the weight table; the table, a
+    # row per stem, then the biases' row and an empty row; class label -> its column.
+    _row_of: dict[str, int] = field(init=False, repr=False, compare=False)
+    _table: numpy.ndarray = field(init=False, repr=False, compare=False)
+    _class_index: dict[str, int] = field(init=False, repr=False, compare=False)
 
     @classmethod
     def from_data(cls, data: Mapping) -> "Model":
@@ -104,13 +112,24 @@ class Model:
         )
         if largest >= _LARGEST_SCORE:
             raise ValueError(f"routing model scores may reach {largest:.0f}, beyond exp's range")
+        row_of = {stem: row for row, stem in enumerate(self.weights)}
+        table = numpy.zeros((len(row_of) + 2, len(self.classes)))
+        for stem, pairs in self.weights.items():
+            for index, weight in pairs:
+                table[row_of[stem], index] = weight
+        table[_BIAS] = self.bias
+        object.__setattr__(self, "_row_of", row_of)
+        object.__setattr__(self, "_table", table)
+        object.__setattr__(
+            self, "_class_index", {label: index for index, label in enumerate(self.classes)}
+        )
 
     def probabilities(self, facts) -> tuple[list[float], dict[str, float]]:
         """(probability per class, the known stems with their feature values)."""
         found, rows, values = self._features(facts)
-        exps = self._exps(self._table[1].take(rows, 0), values)
+        exps = self._exps(self._table.take(rows, 0), values)
         total = sum(exps)
-        row_of = self._table[0]
+        row_of = self._row_of
         # values has one more: the biases' 1.0
         known = {stem: value for stem, value in zip(found, values, strict=False) if stem in row_of}
         return [value / total for value in exps], known
@@ -121,7 +140,7 @@ class Model:
         the biases' row, with value 1."""
         found = _strongest(facts.stems, facts.weights)
         norm = _norm(found)
-        rows = list(map(self._table[0].get, found, repeat(_UNKNOWN)))
+        rows = list(map(self._row_of.get, found, repeat(_UNKNOWN)))
         rows.append(_BIAS)
         values = list(map(truediv, found.values(), repeat(norm)))
         values.append(1.0)
@@ -145,7 +164,7 @@ class Model:
         found, rows, values = self._features(facts)
         if not rule_scores and rows.count(_UNKNOWN) == len(rows) - 1:
             return None
-        taken = self._table[1].take(rows, 0)
+        taken = self._table.take(rows, 0)
         exps = self._exps(taken, values)
         blended = list(map(mul, exps, repeat((1 - self.blend) / sum(exps))))
         points = {
@@ -169,8 +188,8 @@ class Model:
         best_index = blended.index(confidence)
         best = self.classes[best_index]
         if extra and max(extra.values()) > confidence:
-            best = max(extra, key=extra.get)
-            return best, extra[best], ()
+            best, share = max(extra.items(), key=itemgetter(1))
+            return best, share, ()
         # The class's weight for each stem found (its column of the rows taken; the last row
         # is the biases').
         return best, confidence, self._decisive_words(facts, found, taken[:-1, best_index])
@@ -190,30 +209,6 @@ class Model:
         return tuple(
             words[all_stems.index(stem)] for _pull, stem in sorted(pulls, reverse=True)[:4]
         )
-
-    @property
-    def _table(self):
-        """(stem -> row, the weights as an array of a row per stem, then the biases' row and an
-        empty row), built once from the sparse weights."""
-        cached = self.__dict__.get("_weight_table")
-        if cached is None:
-            row_of = {stem: row for row, stem in enumerate(self.weights)}
-            table = numpy.zeros((len(row_of) + 2, len(self.classes)))
-            for stem, pairs in self.weights.items():
-                for index, weight in pairs:
-                    table[row_of[stem], index] = weight
-            table[_BIAS] = self.bias
-            cached = (row_of, table)
-            self.__dict__["_weight_table"] = cached
-        return cached
-
-    @property
-    def _class_index(self) -> dict[str, int]:
-        cached = self.__dict__.get("_classes_by_label")
-        if cached is None:
-            cached = {label: index for index, label in enumerate(self.classes)}
-            self.__dict__["_classes_by_label"] = cached
-        return cached
 
 
 def model_load(path: Path = MODEL) -> Model | None:

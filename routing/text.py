@@ -18,6 +18,7 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 from Sastrawi.StopWordRemover.StopWordRemoverFactory import StopWordRemoverFactory
 
 from routing import clauses
+from routing.memo import Memo
 
 # Abbreviations and slang seen in complaints, to their standard form.
 SLANG = {
@@ -365,26 +366,6 @@ class Analysis(NamedTuple):
         return extract_amounts(self.folded)
 
 
-class _Memo(dict):
-    """A one-argument function's results by argument, emptied when it holds ``size`` of them
-    (so a flood of new words cannot grow it without end). A hit is one dict lookup, at C speed
-    when mapped over the words (``memo.__getitem__``); ``functools.lru_cache`` also reorders its
-    list on every hit, and a text's words are looked up several times each."""
-
-    def __init__(self, function, size: int = 200_000):
-        super().__init__()
-        self.function, self.size = function, size
-
-    def __missing__(self, key):
-        if len(self) >= self.size:
-            self.clear()
-        value = self[key] = self.function(key)
-        return value
-
-    __call__ = dict.__getitem__
-    cache_clear = dict.clear
-
-
 @lru_cache(maxsize=1)
 def _stemmer():
     return StemmerFactory().create_stemmer()
@@ -397,10 +378,10 @@ def _stem(word: str) -> str:
 
 
 # A word's stem (Sastrawi), "" for a stopword or a number.
-stem = _Memo(_stem)
+stem = Memo(_stem)
 
 
-def fold(text: str) -> str:
+def fold(text: str | None) -> str:
     """Lower case, compatibility characters unified, accents dropped."""
     text = (text or "").lower()
     if not text.isascii():  # most complaints are plain ASCII: skip the per-character work
@@ -481,7 +462,7 @@ def _amounts_in_words(folded: str) -> list[int]:
     return amounts
 
 
-def words_of(text: str) -> list[str]:
+def words_of(text: str | None) -> list[str]:
     """Folded words with spelling variants unified and slang expanded."""
     return _words(fold(text))
 
@@ -521,10 +502,10 @@ def _malay_a(word: str) -> str:
     return as_a if as_a in SLANG or known(stemmer.stem(as_a)) else word
 
 
-_normal_word = _Memo(_normalise_word)
+_normal_word = Memo(_normalise_word)
 
 
-def analyze(text: str) -> Analysis:
+def analyze(text: str | None) -> Analysis:
     folded = fold(text)
     words, clause_of, sentence_of = _structured_words(folded)
     weights, roles = clauses.weigh(words, clause_of, sentence_of)
@@ -575,7 +556,7 @@ def _read_piece(piece: str) -> tuple[str, ...]:
     return tuple(chain.from_iterable(map(_normal_word.__getitem__, _WORD.findall(piece))))
 
 
-_piece_words = _Memo(_read_piece)
+_piece_words = Memo(_read_piece)
 
 
 def _unify_aligned(words: list[str], *aligned: list[int]) -> tuple[list, ...]:

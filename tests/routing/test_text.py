@@ -440,10 +440,10 @@ def test_sentences_and_clauses_end_where_the_punctuation_says(text, clauses, sen
 
 
 def test_the_word_caches_are_bounded_and_forget_all_when_full():
-    from routing.text import _Memo
+    from routing.memo import Memo
 
     calls = []
-    memo = _Memo(lambda word: calls.append(word) or word.upper(), size=3)
+    memo = Memo(lambda word: calls.append(word) or word.upper(), size=3)
     assert [memo[word] for word in ("a", "b", "a", "c")] == ["A", "B", "A", "C"]
     assert calls == ["a", "b", "c"]  # "a" the second time came from the cache
     assert memo("d") == "D" and len(memo) == 1  # full: emptied, then "d" kept
