@@ -18,8 +18,6 @@ each one came from) and returns, per word:
 Pure Python, a single pass or two over the words: the routing engine's speed depends on it.
 """
 
-from itertools import compress
-
 # A negation and what it covers: "bukan soal parkir" mutes a few words; "bukan soal/masalah"
 # reaches to the end of the clause; "bukan itu" refers back to the clause before.
 NEGATIONS = frozenset({"bukan", "selain"})
@@ -382,10 +380,12 @@ def weigh(
     point = _point_start(words, sentences)
     weights = [CONTEXT_WEIGHT] * point + [1.0] * (count - point)
     roles = [""] * count
-    # Only the few trigger words do anything; they are picked out at C speed.
+    # Only the few trigger words do anything.
     heads = []
-    for index in compress(range(count), map(_TRIGGERS.__contains__, words)):
+    for index in range(count):
         word = words[index]
+        if word not in _TRIGGERS:
+            continue
         if word in _HEADS or word in _HEAD_TITLES:
             heads.append(index)  # weighed once every negation and tried place is known
         elif word in NEGATIONS:
@@ -418,8 +418,10 @@ def _point_start(words: list[str], sentences: list[int]) -> int:
     if not sentences or sentences[-1] == 0:
         return 0  # one sentence: no story to weigh
     start = 0
-    for index in compress(range(len(words)), map(_FOCUS_WORDS.__contains__, words)):
+    for index in range(len(words)):
         word = words[index]
+        if word not in _FOCUS_WORDS:
+            continue
         if word in _TURNS and index > 0:
             start = index
         elif word in _POINT_OPENERS and index > 0 and sentences[index - 1] != sentences[index]:

@@ -18,8 +18,7 @@ that involves the head of an OPD goes to the Inspektorat as primary, never to th
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import compress
-from operator import itemgetter, or_
+from operator import itemgetter
 from types import MappingProxyType
 from typing import NamedTuple, Protocol
 
@@ -554,10 +553,12 @@ def _text_hits(facts: Facts, index: "_TextIndex", place, place_words) -> dict:
     covered_to, covering = 0, set()
     acting = any(roles)  # most texts name no actor at all
     category, kecamatan = facts.category, place[1]
-    # Most words start no rule at all: the others are picked out at C speed.
-    starts = map(or_, map(index.first_words.__contains__, words), map(by_stem.__contains__, stems))
-    for position in compress(range(count), starts):
-        word, stem, role = words[position], stems[position], roles[position]
+    first_words = index.first_words
+    for position in range(count):
+        word, stem = words[position], stems[position]
+        if word not in first_words and stem not in by_stem:
+            continue  # most words start no rule at all
+        role = roles[position]
         if position in place_words and not (role and word in _PLACE_ONLY_CUES):
             # A place's name is no topic, whoever it is said of ("petugas kelurahan Pasar
             # Bengkulu": the market in the name is not the trade office's); its cue said of an
@@ -717,8 +718,10 @@ def _place(facts: Facts, rules: Rules, index: _TextIndex) -> tuple[tuple[str, st
     )
     if _PLACE_CUES.isdisjoint(words):
         return (found or ("", "")), frozenset(muted)  # most texts: no place named
-    for position in compress(range(len(words) - 1), map(_PLACE_CUES.__contains__, words)):
+    for position in range(len(words) - 1):
         word, name = words[position], position + 1
+        if word not in _PLACE_CUES:
+            continue
         if words[name] in _AREA_WORDS and name + 1 < len(words):
             name += 1  # "kantor camat daerah selebar"
         if word in _KELURAHAN_CUES:
@@ -769,7 +772,9 @@ def _kelurahan_named(words, rules: Rules, index: _TextIndex) -> tuple[str, str] 
 def _place_name_positions(words, starts: frozenset, names: Mapping) -> set[int]:
     """The positions of the words of every place name of several words in the text."""
     positions: set[int] = set()
-    for position in compress(range(len(words)), map(starts.__contains__, words)):
+    for position in range(len(words)):
+        if words[position] not in starts:
+            continue
         for name, _code in names[words[position]]:
             if words[position : position + len(name)] == name:
                 positions.update(range(position, position + len(name)))

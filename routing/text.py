@@ -11,7 +11,7 @@ Pure Python, no Django: the routing engine and its benchmark use it directly.
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import chain, compress
+from itertools import chain
 from typing import NamedTuple
 
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -566,7 +566,9 @@ def _unify_aligned(words: list[str], *aligned: list[int]) -> tuple[list, ...]:
     unified: list[str] = []
     aligned_out: list[list[int]] = [[] for _values in aligned]
     done = 0  # words before this are copied or replaced
-    for position in compress(range(len(words)), map(_VARIANT_FIRSTS.__contains__, words)):
+    for position in range(len(words)):
+        if words[position] not in _VARIANT_FIRSTS:
+            continue
         if position < done:
             continue  # inside a variant already replaced
         found = _variant_at(words, position)
