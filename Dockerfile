@@ -24,7 +24,7 @@ COPY requirements-native.txt /tmp/requirements-native.txt
 RUN /opt/venv/bin/pip install --target /opt/native-tools -r /tmp/requirements-native.txt
 WORKDIR /app
 COPY . .
-RUN PYTHONPATH=/opt/native-tools /opt/venv/bin/python -m routing.native
+RUN PYTHONPATH=/opt/native-tools /opt/venv/bin/python -c "from routing import native; native.build()"
 # manage.py creates files private to root (config.filemodes); the app's group reads the code and
 # the collected static files, nobody else does.
 RUN rm -rf .venv var tests .ci \

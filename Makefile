@@ -36,7 +36,7 @@ node_modules/.installed: package-lock.json
 ROUTING_HOT := $(addprefix routing/,clauses.py engine.py learning.py text.py native.py)
 $(VENV)/.native: $(VENV)/.runtime requirements-native.txt $(ROUTING_HOT)
 	$(BIN)/python -m pip install --quiet -r requirements-native.txt
-	$(BIN)/python -m routing.native \
+	$(BIN)/python -c "from routing import native; native.build()" \
 		|| echo "routing: not compiled (a C compiler is needed); the Python source runs instead"
 	touch $@
 

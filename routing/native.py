@@ -2,9 +2,10 @@
 
 Every decision runs ``routing.text`` and ``routing.clauses`` (the analysis), ``routing.engine``
 and, where the rules are unsure, ``routing.learning``. mypyc compiles those four modules, as
-they are written, to C extensions that make the same decisions with a fifth fewer instructions
-(a quarter less time). ``make native`` (part of ``make venv`` and of the image's build) writes
-them to ``build/native/routing/`` with a stamp: a hash of the very sources they were built from.
+they are written, to C extensions that make the same decisions with a quarter fewer
+instructions (a quarter to a third less time). ``make native`` (part of ``make venv`` and of
+the image's build) writes them to ``build/native/routing/`` with a stamp: a hash of the very
+sources they were built from.
 Data files are found beside the package's source (``routing.__file__``), never beside a module.
 
 ``use_if_fresh`` (called by the package's ``__init__``) puts that directory before the
@@ -13,7 +14,7 @@ is never shadowed by an older build: it runs as written until the next ``make na
 a build (no C compiler where it was installed) the source runs as it is, only slower.
 ``PORTAL_ROUTING_COMPILED=false`` runs the source even where a fresh build exists.
 
-Build: ``python -m routing.native`` (needs requirements-native.txt and a C compiler).
+Build: ``make native``, i.e. ``native.build()`` (needs requirements-native.txt and a C compiler).
 """
 
 import hashlib
@@ -75,10 +76,10 @@ def build() -> None:
     work = BUILD.parent / "native-work"
     shutil.rmtree(work, ignore_errors=True)
     stamp = fingerprint()
-    root = PACKAGE.parent
-    sources = [str((PACKAGE / f"{name}.py").relative_to(root)) for name in COMPILED]
+    sources = [str(PACKAGE / f"{name}.py") for name in COMPILED]
     cwd = Path.cwd()
-    os.chdir(root)  # mypy names the modules by their path from here
+    work.mkdir(parents=True)
+    os.chdir(work)  # away from the project's pyproject.toml, which setuptools would read
     try:
         extensions = mypycify(
             ["--ignore-missing-imports", "--cache-dir", str(work / "mypy"), *sources],
@@ -101,8 +102,4 @@ def build() -> None:
         os.chdir(cwd)
         shutil.rmtree(work, ignore_errors=True)
     STAMP.write_text(stamp + "\n", encoding="ascii")
-
-
-if __name__ == "__main__":
-    build()
     print(f"routing: {', '.join(COMPILED)} compiled into {COMPILED_DIR}")

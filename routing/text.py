@@ -521,13 +521,14 @@ def analyze(text: str | None) -> Analysis:
 def _structured_words(folded: str) -> tuple[list[str], list[int], list[int]]:
     """The words, with the clause and the sentence each one is in (numbered from 0). One regular
     expression cuts the text where clauses end; the words between are read a piece of text at a
-    time through a cache (``_piece_words``), at C speed; only where a clause ends is noted on the
-    way, and the per-word numbers are laid out afterwards, a slice at a time."""
+    time through a cache (``_piece_words``); only where a clause ends is noted on the way, and
+    the per-word numbers are laid out afterwards, a slice at a time."""
     words: list[str] = []
     breaks: list[tuple[int, bool]] = []  # (index of the first word after, ends a sentence)
-    extend, pieces = words.extend, _piece_words.__getitem__
+    pieces = _piece_words
     parts = _BREAKS.split(folded)  # text, mark, text, mark, ..., text
-    extend(chain.from_iterable(map(pieces, parts[0].split())))
+    for piece in parts[0].split():
+        words.extend(pieces[piece])
     for index in range(1, len(parts), 2):
         ends_sentence = parts[index] not in _CLAUSE_MARKS
         if breaks and breaks[-1][0] == len(words):
@@ -535,7 +536,8 @@ def _structured_words(folded: str) -> tuple[list[str], list[int], list[int]]:
                 breaks[-1] = (len(words), True)
         elif words:  # marks before the first word end nothing
             breaks.append((len(words), ends_sentence))
-        extend(chain.from_iterable(map(pieces, parts[index + 1].split())))
+        for piece in parts[index + 1].split():
+            words.extend(pieces[piece])
     clause_of: list[int] = []
     sentence_of: list[int] = []
     start = clause = sentence = 0
