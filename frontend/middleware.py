@@ -40,8 +40,8 @@ RELAXED_PATHS = ("/api/docs/", "/admin/")
 API_PATHS = ("/api/", "/open311/")
 
 
-# MiddlewareMixin gives each middleware a sync and an async path, so under ASGI the chain
-# does not hop to a thread and back around them.
+# Under ASGI the whole stack runs in the request's thread: the last middleware is sync-only
+# (config.unavailable), so Django runs every one above it sync too (config/settings/base.py).
 
 
 class SecurityHeadersMiddleware(MiddlewareMixin):

@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A page whose database or Redis is away answers 503 + Retry-After (complaints.unavailable).
+    # Last and sync-only, so that under ASGI the whole stack runs in the request's thread
+    # (config.unavailable says why): keep it last.
     "config.unavailable.ServiceUnavailableMiddleware",
 ]
 
