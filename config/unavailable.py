@@ -22,8 +22,8 @@ class ServiceUnavailableMiddleware(MiddlewareMixin):
     # Sync only, and last in MIDDLEWARE: Django then runs every middleware above it sync as
     # well, the whole stack in the request's one thread, entered from the event loop once.
     # Async, each middleware's hooks were a round trip through the loop (24 crossings per
-    # request instead of 6, tests/test_asgi_requests.py), and a busy loop kept the request's
-    # database connection from the pool all that while.
+    # request instead of 6, tests/test_asgi_requests.py), each a wait for a turn of a loop the
+    # worker's websockets share, with the request's database connection held.
     async_capable = False
 
     def process_exception(self, request, exception):

@@ -2,9 +2,9 @@
 once or twice per middleware (config/settings/base.py, ``MIDDLEWARE``).
 
 Each crossing waits for a turn of the worker's event loop, which the same worker's websockets
-share; a request holds its database connection from its first query on, so with a crossing per
-middleware a busy loop (2,000 sockets reconnecting at once) kept connections out of the pool
-until staff requests were answered 503. The crossings are counted where asgiref makes them.
+share (2,000 sockets reconnecting at once make it a long wait), and a request holds its
+database connection from its first query on. The crossings are counted where asgiref makes
+them.
 """
 
 import pytest
@@ -13,8 +13,9 @@ from django.test import AsyncClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The stack's way in from the loop, CSRF's view hook, the view, the request_started and
-# request_finished signals' receivers: 5 or 6 (24 when the middleware ran async).
+# The request_started receivers, the whole middleware stack, CSRF's view hook, the view, the
+# rendering of a template response (the API's), closing the response (request_finished's
+# receivers): 5 or 6 (23 or 24 when the middleware ran async, a crossing per hook).
 MOST_CROSSINGS = 6
 
 
