@@ -131,6 +131,25 @@ def test_the_local_secret_key_is_private(tmp_path, monkeypatch):
     assert base._local_secret_key() == key  # kept, not made anew
 
 
+def test_two_processes_making_the_local_secret_key_at_once_share_one(tmp_path, monkeypatch):
+    """The race replayed: another process writes its key after this one found none, before
+    this one puts its own in place. Both end with the other's whole key; nothing is left."""
+    var_dir = tmp_path / "var"
+    monkeypatch.setattr(base, "VAR_DIR", var_dir)
+    make_temporary = base.tempfile.mkstemp
+
+    def the_other_process_first(**kwargs):
+        made = make_temporary(**kwargs)
+        (var_dir / "secret_key").write_text("the-other-process-key\n")
+        (var_dir / "secret_key").chmod(0o600)
+        return made
+
+    monkeypatch.setattr(base.tempfile, "mkstemp", the_other_process_first)
+
+    assert base._local_secret_key() == "the-other-process-key"
+    assert sorted(path.name for path in var_dir.iterdir()) == ["secret_key"]
+
+
 UMASK_PRINT = "import os; print(oct(os.umask(0o022)))"
 
 

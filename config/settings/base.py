@@ -5,9 +5,11 @@ The embedded default is SQLite + the in-memory channel layer + a local media fol
 ``DATABASE_URL`` and ``REDIS_URL`` switches to PostgreSQL and Redis.
 """
 
+import contextlib
 import os
 import re
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,10 +53,17 @@ def _local_secret_key() -> str:
     path = VAR_DIR / "secret_key"
     if not path.exists():
         VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # Created 0600 in one step (config.filemodes): never readable by others, not even briefly.
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_urlsafe(50))
+        # Written whole into a temporary file created 0600 (config.filemodes: never readable by
+        # others, not even briefly), then linked into place, which fails where another process
+        # started at the same moment got there first: both then read the one complete key.
+        descriptor, temporary = tempfile.mkstemp(dir=VAR_DIR, prefix=".secret_key-")
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_urlsafe(50))
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
     return path.read_text().strip()
 
 
